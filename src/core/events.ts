@@ -1,0 +1,187 @@
+// The thread's events: past-tense facts, a union discriminated on `type`, each with its own typed data.
+import type { CallId, EventId } from './ids.js';
+import type { Json, JsonObject } from './json.js';
+
+export interface EmailAddress {
+  address: string;
+  name?: string;
+}
+
+export interface PreviousMessage {
+  from: string;
+  at?: string;
+  body: string;
+}
+
+export interface AttachmentMeta {
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export interface EmailReceived {
+  from: EmailAddress;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  subject: string;
+  /** The new text of the message: quoted replies and signatures stripped. */
+  body: string;
+  /** The whole text as sent, kept for audit; not rendered. */
+  fullBody: string;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  previousThread: PreviousMessage[];
+  attachments: AttachmentMeta[];
+}
+
+/** A message from any non-email channel (HTTP API, CLI, Slack, SMS). */
+export interface MessageReceived {
+  channel: string;
+  from?: string;
+  text: string;
+}
+
+/** What the model cost and returned for one step. */
+export interface StepUsage {
+  model: string;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  latencyMs: number;
+  raw: string;
+}
+
+export interface StepDecided {
+  callId: CallId;
+  intent: string;
+  /** The step as the model produced it, validated, without `intent`. */
+  args: JsonObject;
+  idempotencyKey: string;
+  usage?: StepUsage;
+}
+
+export interface ToolSucceeded {
+  callId: CallId;
+  intent: string;
+  result: Json;
+}
+
+export interface ToolError {
+  /** Short machine-readable kind, e.g. `invalid_input`, `not_found`, `rate_limited`, `timeout`. */
+  kind: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface ToolFailed {
+  callId: CallId;
+  intent: string;
+  error: ToolError;
+}
+
+/** The model answered, but with nothing that validates as a step. */
+export interface StepRejected {
+  reason: string;
+  raw: string;
+  usage?: StepUsage;
+}
+
+/** The model could not be reached after bounded retries. */
+export interface ModelFailed {
+  reason: string;
+  retryable: boolean;
+}
+
+export interface ApprovalRequested {
+  callId: CallId;
+  intent: string;
+  /** The exact operation, spelled out for the approver. */
+  summary: string;
+  policy: string;
+}
+
+export interface ApprovalGranted {
+  callId?: CallId;
+  by: string;
+  comment?: string;
+}
+
+export interface ApprovalDenied {
+  callId?: CallId;
+  by: string;
+  reason?: string;
+}
+
+export interface HumanReplied {
+  from?: string;
+  channel: string;
+  message: string;
+}
+
+export interface MessageSent {
+  channel: string;
+  to: string[];
+  /** The step or escalation this message delivered. */
+  inResponseTo: EventId;
+  messageId?: string;
+}
+
+export interface Escalated {
+  guard: string;
+  reason: string;
+}
+
+export interface ThreadFailed {
+  reason: string;
+}
+
+export interface EventDataByType {
+  email_received: EmailReceived;
+  message_received: MessageReceived;
+  step_decided: StepDecided;
+  tool_succeeded: ToolSucceeded;
+  tool_failed: ToolFailed;
+  step_rejected: StepRejected;
+  model_failed: ModelFailed;
+  approval_requested: ApprovalRequested;
+  approval_granted: ApprovalGranted;
+  approval_denied: ApprovalDenied;
+  human_replied: HumanReplied;
+  message_sent: MessageSent;
+  escalated: Escalated;
+  thread_failed: ThreadFailed;
+}
+
+export type EventType = keyof EventDataByType;
+
+export const eventTypes = [
+  'email_received',
+  'message_received',
+  'step_decided',
+  'tool_succeeded',
+  'tool_failed',
+  'step_rejected',
+  'model_failed',
+  'approval_requested',
+  'approval_granted',
+  'approval_denied',
+  'human_replied',
+  'message_sent',
+  'escalated',
+  'thread_failed',
+] as const satisfies readonly EventType[];
+
+export type ThreadEvent = {
+  [T in EventType]: { id: EventId; seq: number; type: T; at: string; data: EventDataByType[T] };
+}[EventType];
+
+export type EventOf<T extends EventType> = Extract<ThreadEvent, { type: T }>;
+
+/** An event before the store gives it a sequence number. */
+export type NewEvent = {
+  [T in EventType]: { id: EventId; type: T; at: string; data: EventDataByType[T] };
+}[EventType];
+
+export function isEventType(value: string): value is EventType {
+  return (eventTypes as readonly string[]).includes(value);
+}

@@ -1,0 +1,127 @@
+// A thread is its events; everything else about it, status first, is derived from them.
+import type { EventOf, ThreadEvent } from './events.js';
+import type { CallId, ThreadId } from './ids.js';
+
+export interface Thread {
+  id: ThreadId;
+  agent: string;
+  events: readonly ThreadEvent[];
+}
+
+/** `running` is not derived from events: the store reports it while a live lease is held. */
+export type ThreadStatus = 'ready' | 'running' | 'awaiting_human' | 'awaiting_approval' | 'done' | 'failed';
+export type DerivedStatus = Exclude<ThreadStatus, 'running'>;
+
+export const threadStatuses = [
+  'ready',
+  'running',
+  'awaiting_human',
+  'awaiting_approval',
+  'done',
+  'failed',
+] as const satisfies readonly ThreadStatus[];
+
+/** Intents that hand the thread to a human; an agent may add its own. */
+export interface HumanIntents {
+  /** The model asks a question and waits for the answer. */
+  ask: readonly string[];
+  /** The model says it has finished. */
+  done: readonly string[];
+}
+
+export const defaultHumanIntents: HumanIntents = {
+  ask: ['request_more_information', 'request_approval'],
+  done: ['done_for_now'],
+};
+
+export function lastSeq(thread: Pick<Thread, 'events'>): number {
+  return thread.events.at(-1)?.seq ?? 0;
+}
+
+export function findDecision(events: readonly ThreadEvent[], callId: CallId): EventOf<'step_decided'> | undefined {
+  return events.find((e): e is EventOf<'step_decided'> => e.type === 'step_decided' && e.data.callId === callId);
+}
+
+/** The last decided tool step that has neither a result nor an error yet: it must (re)run before anything else. */
+export function pendingCall(
+  events: readonly ThreadEvent[],
+  humanIntents: HumanIntents = defaultHumanIntents,
+): EventOf<'step_decided'> | undefined {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i];
+    if (e === undefined) continue;
+    if (e.type === 'tool_succeeded' || e.type === 'tool_failed') return undefined;
+    if (e.type === 'step_decided') {
+      const isHuman = humanIntents.ask.includes(e.data.intent) || humanIntents.done.includes(e.data.intent);
+      if (isHuman) return undefined;
+      const denied = events
+        .slice(i + 1)
+        .some((later) => later.type === 'approval_denied' && later.data.callId === e.data.callId);
+      return denied ? undefined : e;
+    }
+  }
+  return undefined;
+}
+
+/** Whether the approval a call needs has been given after it was requested. */
+export function approvalState(
+  events: readonly ThreadEvent[],
+  callId: CallId,
+): 'not_requested' | 'pending' | 'granted' | 'denied' {
+  let state: 'not_requested' | 'pending' | 'granted' | 'denied' = 'not_requested';
+  for (const e of events) {
+    if (e.type === 'approval_requested' && e.data.callId === callId) state = 'pending';
+    if (e.type === 'approval_granted' && state === 'pending' && (e.data.callId ?? callId) === callId) state = 'granted';
+    if (e.type === 'approval_denied' && state === 'pending' && (e.data.callId ?? callId) === callId) state = 'denied';
+  }
+  return state;
+}
+
+/**
+ * Status from the events alone. Events that only record delivery (`message_sent`) leave it unchanged; anything
+ * that brings new information from outside or a tool outcome makes the thread ready for its next step.
+ */
+export function deriveStatus(
+  events: readonly ThreadEvent[],
+  humanIntents: HumanIntents = defaultHumanIntents,
+): DerivedStatus {
+  let status: DerivedStatus = 'ready';
+  for (const e of events) {
+    switch (e.type) {
+      case 'email_received':
+      case 'message_received':
+      case 'human_replied':
+      case 'tool_succeeded':
+      case 'tool_failed':
+      case 'step_rejected':
+      case 'approval_granted':
+      case 'approval_denied':
+        status = 'ready';
+        break;
+      case 'model_failed':
+        status = e.data.retryable ? 'ready' : 'failed';
+        break;
+      case 'step_decided':
+        if (humanIntents.done.includes(e.data.intent)) status = 'done';
+        else if (humanIntents.ask.includes(e.data.intent)) status = 'awaiting_human';
+        else status = 'ready';
+        break;
+      case 'approval_requested':
+        status = 'awaiting_approval';
+        break;
+      case 'escalated':
+        status = 'awaiting_human';
+        break;
+      case 'thread_failed':
+        status = 'failed';
+        break;
+      case 'message_sent':
+        break;
+      default: {
+        const unreachable: never = e;
+        throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  return status;
+}

@@ -1,0 +1,92 @@
+// The ThreadStore port: the one place threads are persisted, and the commit point of every step.
+import type { NewEvent, ThreadEvent } from '../core/events.js';
+import type { ClaimToken, ThreadId } from '../core/ids.js';
+import type { Thread, ThreadStatus } from '../core/thread.js';
+
+/** An inbound delivery (email Message-ID, Slack event_id, webhook id …): recorded once per (source, id). */
+export interface Delivery {
+  source: string;
+  id: string;
+}
+
+export interface ThreadSummary {
+  id: ThreadId;
+  agent: string;
+  status: ThreadStatus;
+  lastSeq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateThreadInput {
+  id: ThreadId;
+  agent: string;
+  events: NewEvent[];
+  /** Recorded in the same transaction; if already known, nothing is written. */
+  delivery?: Delivery;
+}
+
+export type CreateThreadResult =
+  | { created: true; thread: Thread }
+  | { created: false; duplicateOf: ThreadId };
+
+export interface AppendOptions {
+  /** The seq of the last event the writer saw; `'any'` appends at the end whatever it is (channel intake). */
+  expectedSeq: number | 'any';
+  /** Recorded in the same transaction; if already known, nothing is written and `duplicate` is returned. */
+  deliveries?: Delivery[];
+  /** A worker's lease: the append fails with LeaseLostError if the lease is no longer this one. */
+  lease?: Lease;
+}
+
+export type AppendResult = { duplicate: false; events: ThreadEvent[] } | { duplicate: true; threadId: ThreadId };
+
+export interface ListOptions {
+  status?: ThreadStatus;
+  agent?: string;
+  /** At most 200. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface ListResult {
+  threads: ThreadSummary[];
+  nextCursor?: string;
+}
+
+export interface Lease {
+  threadId: ThreadId;
+  token: ClaimToken;
+  owner: string;
+  expiresAt: string;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  leaseMs: number;
+  limit: number;
+}
+
+export interface ThreadStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates a thread with its first events (and delivery) atomically. */
+  create(input: CreateThreadInput): Promise<CreateThreadResult>;
+  /**
+   * Appends events with the next sequence numbers. Throws ConcurrencyError when `expectedSeq` is not the last
+   * seq, LeaseLostError when `lease` is stale, HardwayError('thread_not_found') for an unknown thread.
+   */
+  append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  load(threadId: ThreadId): Promise<Thread | undefined>;
+  list(options?: ListOptions): Promise<ListResult>;
+  /** The thread a delivery was recorded for, if any. */
+  findDelivery(delivery: Delivery): Promise<ThreadId | undefined>;
+  /** Leases up to `limit` ready threads not leased by anyone else (or whose lease expired), oldest first. */
+  claim(options: ClaimOptions): Promise<Lease[]>;
+  /** Extends a lease; returns undefined when it was lost. */
+  heartbeat(lease: Lease, leaseMs: number): Promise<Lease | undefined>;
+  /** Gives the thread back; a no-op when the lease was already lost. */
+  release(lease: Lease): Promise<void>;
+  /** Recomputes every cached status from the events. */
+  rebuildStatusCache(): Promise<void>;
+  close(): Promise<void>;
+}
