@@ -125,3 +125,27 @@ export function deriveStatus(
   }
   return status;
 }
+
+/**
+ * Events that must reach a human (a question, a final answer, an approval request, an escalation) and that no
+ * `message_sent` has delivered yet. Channels deliver these, then append `message_sent` naming them.
+ */
+export function pendingNotifications(
+  events: readonly ThreadEvent[],
+  humanIntents: HumanIntents = defaultHumanIntents,
+): ThreadEvent[] {
+  const delivered = new Set(events.flatMap((e) => (e.type === 'message_sent' ? [e.data.inResponseTo] : [])));
+  return events.filter((e) => {
+    if (delivered.has(e.id)) return false;
+    switch (e.type) {
+      case 'step_decided':
+        return humanIntents.ask.includes(e.data.intent) || humanIntents.done.includes(e.data.intent);
+      case 'approval_requested':
+      case 'escalated':
+      case 'thread_failed':
+        return true;
+      default:
+        return false;
+    }
+  });
+}
