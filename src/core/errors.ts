@@ -7,7 +7,8 @@ export type ErrorCode =
   | 'thread_not_found'
   | 'thread_exists'
   | 'invalid_input'
-  | 'config';
+  | 'config'
+  | 'invalid_state';
 
 export class HardwayError extends Error {
   readonly [marker] = true;

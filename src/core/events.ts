@@ -57,6 +57,8 @@ export interface StepDecided {
   /** The step as the model produced it, validated, without `intent`. */
   args: JsonObject;
   idempotencyKey: string;
+  /** `prefetch` steps are decided by code before the model's first step (factor 13), not by the model. */
+  origin: 'model' | 'prefetch';
   usage?: StepUsage;
 }
 
@@ -129,6 +131,8 @@ export interface MessageSent {
 export interface Escalated {
   guard: string;
   reason: string;
+  /** The step the model wanted to take when a guard stopped it; it was not run. */
+  proposed?: { intent: string; args: JsonObject };
 }
 
 export interface ThreadFailed {

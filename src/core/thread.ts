@@ -42,23 +42,30 @@ export function findDecision(events: readonly ThreadEvent[], callId: CallId): Ev
   return events.find((e): e is EventOf<'step_decided'> => e.type === 'step_decided' && e.data.callId === callId);
 }
 
-/** The last decided tool step that has neither a result nor an error yet: it must (re)run before anything else. */
+/**
+ * The first decided tool step with neither a result nor an error yet: it must (re)run before anything else.
+ * Steps whose approval was denied, or superseded by a human's feedback, are never pending.
+ */
 export function pendingCall(
   events: readonly ThreadEvent[],
   humanIntents: HumanIntents = defaultHumanIntents,
 ): EventOf<'step_decided'> | undefined {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i];
-    if (e === undefined) continue;
-    if (e.type === 'tool_succeeded' || e.type === 'tool_failed') return undefined;
-    if (e.type === 'step_decided') {
-      const isHuman = humanIntents.ask.includes(e.data.intent) || humanIntents.done.includes(e.data.intent);
-      if (isHuman) return undefined;
-      const denied = events
-        .slice(i + 1)
-        .some((later) => later.type === 'approval_denied' && later.data.callId === e.data.callId);
-      return denied ? undefined : e;
-    }
+  const finished = new Set<CallId>();
+  for (const e of events) {
+    if (e.type === 'tool_succeeded' || e.type === 'tool_failed') finished.add(e.data.callId);
+    if (e.type === 'approval_denied' && e.data.callId !== undefined) finished.add(e.data.callId);
+  }
+  for (const [i, e] of events.entries()) {
+    if (e.type !== 'step_decided' || finished.has(e.data.callId)) continue;
+    if (humanIntents.ask.includes(e.data.intent) || humanIntents.done.includes(e.data.intent)) continue;
+    const later = events.slice(i + 1);
+    const callId = e.data.callId;
+    // A free-text reply while approval is pending is feedback: the step is dropped and the model revises it.
+    const superseded =
+      later.some((l) => l.type === 'approval_requested' && l.data.callId === callId) &&
+      !later.some((l) => l.type === 'approval_granted' && l.data.callId === callId) &&
+      later.some((l) => l.type === 'human_replied');
+    if (!superseded) return e;
   }
   return undefined;
 }

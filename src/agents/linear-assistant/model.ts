@@ -1,0 +1,9 @@
+// The Linear Assistant's model: its BAML function behind the generic LLM boundary.
+import { b } from '../../../baml_client/index.js';
+import type { StepModel } from '../../core/agent.js';
+import type { LlmConfig } from '../../llm/config.js';
+import { createStepModel, type StepModelOptions } from '../../llm/step-model.js';
+
+export function linearAssistantModel(config: LlmConfig, options: Omit<StepModelOptions, 'config' | 'call'> = {}): StepModel {
+  return createStepModel({ ...options, config, call: (thread, o) => b.DetermineNextStep(thread, o) });
+}

@@ -1,0 +1,88 @@
+// The Linear Assistant's step union in zod: every step the model returns is validated here before it runs.
+// Mirrors baml_src/linear_assistant.baml; test/agents/linear-assistant/steps.test.ts keeps the two in step.
+import { z } from 'zod';
+import type { StepParse } from '../../core/agent.js';
+import { isJsonObject, toJson, type Json } from '../../core/json.js';
+
+const id = z.string().trim().min(1).max(200);
+const optionalId = id.nullish();
+const priority = z.number().int().min(0).max(4).nullish();
+
+export const issueDraft = z.object({
+  title: z.string().trim().min(1).max(500),
+  description: z.string().max(50_000).nullish(),
+  team_id: id,
+  assignee_id: optionalId,
+  state_id: optionalId,
+  priority,
+  label_ids: z.array(id).max(50).nullish(),
+});
+
+export const issueChanges = z
+  .object({
+    title: z.string().trim().min(1).max(500).nullish(),
+    description: z.string().max(50_000).nullish(),
+    state_id: optionalId,
+    assignee_id: optionalId,
+    priority,
+    label_ids: z.array(id).max(50).nullish(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== null && v !== undefined), { message: 'changes must change something' });
+
+export const stepSchemas = {
+  list_teams: z.object({}),
+  list_users: z.object({ team_id: optionalId }),
+  list_workflow_states: z.object({ team_id: optionalId }),
+  list_labels: z.object({ team_id: optionalId }),
+  search_issues: z.object({
+    query: z.string().max(500).nullish(),
+    team_id: optionalId,
+    assignee_id: optionalId,
+    state_name: z.string().max(100).nullish(),
+    limit: z.number().int().min(1).max(50).nullish(),
+  }),
+  get_issue: z.object({ issue_id: id }),
+  create_issue: z.object({ issue: issueDraft }),
+  update_issue: z.object({ issue_ids: z.array(id).min(1).max(50), changes: issueChanges }),
+  add_comment: z.object({ issue_id: id, body: z.string().trim().min(1).max(50_000) }),
+  request_more_information: z.object({ message: z.string().trim().min(1) }),
+  request_approval: z.object({ message: z.string().trim().min(1) }),
+  done_for_now: z.object({ message: z.string().trim().min(1) }),
+} as const;
+
+export type Intent = keyof typeof stepSchemas;
+export type StepArgs<I extends Intent> = z.infer<(typeof stepSchemas)[I]>;
+export const intents = Object.keys(stepSchemas) as Intent[];
+
+export function isIntent(value: string): value is Intent {
+  return Object.hasOwn(stepSchemas, value);
+}
+
+/** Validates one model output; the reason is short enough to show the model in an `<error>` tag. */
+export function parseStep(value: unknown): StepParse {
+  if (!isJsonObject(value)) return { ok: false, reason: 'expected one JSON object with an "intent"' };
+  const { intent, ...rest } = value;
+  if (typeof intent !== 'string') return { ok: false, reason: 'missing "intent"' };
+  if (!isIntent(intent)) return { ok: false, reason: `unknown intent "${intent}"; use one of: ${intents.join(', ')}` };
+  const parsed = stepSchemas[intent].safeParse(rest);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || intent}: ${i.message}`);
+    return { ok: false, reason: `invalid ${intent}: ${issues.join('; ')}` };
+  }
+  const args = dropNulls(toJson(parsed.data));
+  return isJsonObject(args) ? { ok: true, step: { intent, args } } : { ok: false, reason: 'arguments must be an object' };
+}
+
+/** Re-validates stored arguments into the typed shape a handler expects. */
+export function argsOf<I extends Intent>(intent: I, args: unknown): StepArgs<I> {
+  return stepSchemas[intent].parse(args) as StepArgs<I>;
+}
+
+/** BAML fills absent optional fields with null; leaving them out keeps the context and call identity clean. */
+function dropNulls(value: Json): Json {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  }
+  return value;
+}

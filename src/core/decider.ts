@@ -1,0 +1,156 @@
+// The decider (factor 12): (thread, command) → new events. Pure: ids and time come in through the context.
+import type { AgentDefinition, ModelOutcome, Step } from './agent.js';
+import { HardwayError } from './errors.js';
+import type { EventDataByType, EventType, NewEvent, ThreadEvent, ToolError } from './events.js';
+import type { CallId, Clock, IdSource } from './ids.js';
+import type { Json } from './json.js';
+import {
+  type GuardLimits,
+  type GuardTrip,
+  maxStepsReached,
+  repeatedCall,
+  sameFailingCall,
+  tooManyErrors,
+} from './guards.js';
+import { deriveStatus, findDecision, type Thread } from './thread.js';
+
+export type Command =
+  | { type: 'record_model_outcome'; outcome: ModelOutcome }
+  | { type: 'prefetch'; steps: Step[] }
+  | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
+  | { type: 'human_response'; channel: string; from?: string; message: string }
+  | { type: 'approval'; approved: boolean; by: string; comment?: string };
+
+export interface DecideContext {
+  agent: Pick<AgentDefinition, 'parseStep' | 'tools' | 'humanIntents' | 'approvalFor'>;
+  limits: GuardLimits;
+  ids: IdSource;
+  clock: Clock;
+}
+
+type EventInit = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
+
+export function decide(thread: Thread, command: Command, ctx: DecideContext): NewEvent[] {
+  const stamp = (inits: EventInit[]): NewEvent[] => {
+    const at = ctx.clock.now().toISOString();
+    return inits.map((init) => ({ ...init, id: ctx.ids.eventId(), at }) as NewEvent);
+  };
+  switch (command.type) {
+    case 'record_model_outcome':
+      return stamp(decideModelOutcome(thread, command.outcome, ctx));
+    case 'prefetch':
+      return stamp(command.steps.map((step) => decision(thread, step, 'prefetch', ctx)));
+    case 'record_tool_outcome':
+      return stamp(decideToolOutcome(thread, command, ctx));
+    case 'human_response':
+      return stamp([
+        {
+          type: 'human_replied',
+          data: { channel: command.channel, message: command.message, ...(command.from ? { from: command.from } : {}) },
+        },
+      ]);
+    case 'approval':
+      return stamp(decideApproval(thread, command, ctx));
+    default: {
+      const unreachable: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function decision(thread: Thread, step: Step, origin: 'model' | 'prefetch', ctx: DecideContext, usage?: ModelOutcome & { kind: 'step' }): EventInit {
+  const callId = ctx.ids.callId();
+  return {
+    type: 'step_decided',
+    data: {
+      callId,
+      intent: step.intent,
+      args: step.args,
+      idempotencyKey: `${thread.id}/${callId}`,
+      origin,
+      ...(usage ? { usage: usage.usage } : {}),
+    },
+  };
+}
+
+/** Appends an escalation when the failures the new events bring make too many in a row. */
+function withErrorGuard(thread: Thread, inits: EventInit[], ctx: DecideContext): EventInit[] {
+  const projected = [...thread.events, ...inits.map((init, i) => ({ ...init, id: '', at: '', seq: thread.events.length + i + 1 }) as ThreadEvent)];
+  const trip = tooManyErrors(projected, ctx.limits);
+  return trip ? [...inits, escalation(trip)] : inits;
+}
+
+function escalation(trip: GuardTrip, proposed?: Step): EventInit {
+  return { type: 'escalated', data: { guard: trip.guard, reason: trip.reason, ...(proposed ? { proposed } : {}) } };
+}
+
+function decideModelOutcome(thread: Thread, outcome: ModelOutcome, ctx: DecideContext): EventInit[] {
+  switch (outcome.kind) {
+    case 'unavailable':
+      return withErrorGuard(thread, [{ type: 'model_failed', data: { reason: outcome.reason, retryable: outcome.retryable } }], ctx);
+    case 'invalid':
+      return withErrorGuard(thread, [{ type: 'step_rejected', data: { reason: outcome.reason, raw: outcome.usage.raw, usage: outcome.usage } }], ctx);
+    case 'step':
+      break;
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unknown model outcome ${JSON.stringify(unreachable)}`);
+    }
+  }
+  const parsed = ctx.agent.parseStep(outcome.value);
+  const isHuman = (intent: string): boolean =>
+    ctx.agent.humanIntents.ask.includes(intent) || ctx.agent.humanIntents.done.includes(intent);
+  const reject = (reason: string): EventInit[] =>
+    withErrorGuard(thread, [{ type: 'step_rejected', data: { reason, raw: outcome.usage.raw, usage: outcome.usage } }], ctx);
+  if (!parsed.ok) return reject(parsed.reason);
+  const step = parsed.step;
+  const tool = ctx.agent.tools[step.intent];
+  if (tool === undefined && !isHuman(step.intent)) return reject(`unknown intent "${step.intent}"`);
+
+  const stepsTrip = maxStepsReached(thread.events, ctx.limits);
+  if (stepsTrip) return [escalation(stepsTrip, step)];
+  if (tool !== undefined) {
+    const trip =
+      sameFailingCall(thread.events, step) ??
+      repeatedCall(thread.events, step, (intent) => ctx.agent.tools[intent]?.mutates ?? true);
+    if (trip) return [escalation(trip, step)];
+  }
+  const decided = decision(thread, step, 'model', ctx, outcome);
+  if (tool === undefined || decided.type !== 'step_decided') return [decided];
+  const need = ctx.agent.approvalFor(step, thread);
+  return need
+    ? [decided, { type: 'approval_requested', data: { callId: decided.data.callId, intent: step.intent, summary: need.summary, policy: need.policy } }]
+    : [decided];
+}
+
+function decideToolOutcome(
+  thread: Thread,
+  command: Extract<Command, { type: 'record_tool_outcome' }>,
+  ctx: DecideContext,
+): EventInit[] {
+  const decided = findDecision(thread.events, command.callId);
+  if (decided === undefined) throw new HardwayError('invalid_state', `no decided step ${command.callId}`);
+  const { intent } = decided.data;
+  if (command.outcome.ok) return [{ type: 'tool_succeeded', data: { callId: command.callId, intent, result: command.outcome.result } }];
+  return withErrorGuard(thread, [{ type: 'tool_failed', data: { callId: command.callId, intent, error: command.outcome.error } }], ctx);
+}
+
+function decideApproval(thread: Thread, command: Extract<Command, { type: 'approval' }>, ctx: DecideContext): EventInit[] {
+  const status = deriveStatus(thread.events, ctx.agent.humanIntents);
+  const base = { by: command.by };
+  if (status === 'awaiting_approval') {
+    const request = thread.events.findLast((e) => e.type === 'approval_requested');
+    if (request?.type !== 'approval_requested') throw new HardwayError('invalid_state', 'no approval request found');
+    const callId = request.data.callId;
+    return command.approved
+      ? [{ type: 'approval_granted', data: { ...base, callId, ...(command.comment ? { comment: command.comment } : {}) } }]
+      : [{ type: 'approval_denied', data: { ...base, callId, ...(command.comment ? { reason: command.comment } : {}) } }];
+  }
+  const last = thread.events.findLast((e) => e.type === 'step_decided');
+  if (status === 'awaiting_human' && last?.type === 'step_decided' && last.data.intent === 'request_approval') {
+    return command.approved
+      ? [{ type: 'approval_granted', data: { ...base, ...(command.comment ? { comment: command.comment } : {}) } }]
+      : [{ type: 'approval_denied', data: { ...base, ...(command.comment ? { reason: command.comment } : {}) } }];
+  }
+  throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}, not awaiting an approval`);
+}

@@ -1,0 +1,131 @@
+// The agent loop (factor 8): render → model → decide → run the tool or pause → append → again.
+// The only place in the core with side effects, and all of them come in through `io` and `deps`.
+import type { AgentDefinition, StepModel } from './agent.js';
+import { decide, type Command, type DecideContext } from './decider.js';
+import { HardwayError } from './errors.js';
+import type { EventOf, NewEvent } from './events.js';
+import type { GuardLimits } from './guards.js';
+import type { Clock, IdSource } from './ids.js';
+import { toJson } from './json.js';
+import { renderThread } from './render.js';
+import { approvalState, deriveStatus, lastSeq, pendingCall, type DerivedStatus, type Thread } from './thread.js';
+
+export interface LoopIo {
+  load(): Promise<Thread>;
+  /** Throws ConcurrencyError when `expectedSeq` is stale, LeaseLostError when this worker lost the thread. */
+  append(events: NewEvent[], expectedSeq: number | 'any'): Promise<void>;
+}
+
+export interface LoopDeps {
+  agent: AgentDefinition;
+  model: StepModel;
+  limits: GuardLimits;
+  ids: IdSource;
+  clock: Clock;
+  /** A tool that has not answered by then fails with a `timeout` error the model sees. */
+  toolTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type LoopResult =
+  | { outcome: 'paused'; status: Exclude<DerivedStatus, 'ready'>; iterations: number }
+  | { outcome: 'aborted'; iterations: number }
+  | { outcome: 'iteration_cap'; iterations: number };
+
+const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
+
+export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
+  const signal = deps.signal ?? new AbortController().signal;
+  const ctx: DecideContext = { agent: deps.agent, limits: deps.limits, ids: deps.ids, clock: deps.clock };
+  // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
+  const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
+  for (let iteration = 0; iteration < cap; iteration++) {
+    if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
+    const thread = await io.load();
+    const status = deriveStatus(thread.events, deps.agent.humanIntents);
+    if (status !== 'ready') return { outcome: 'paused', status, iterations: iteration };
+
+    const prefetch = thread.events.some((e) => e.type === 'step_decided') ? [] : (deps.agent.prefetch?.(thread) ?? []);
+    if (prefetch.length > 0) {
+      await appendDecided(io, thread, { type: 'prefetch', steps: prefetch }, ctx);
+      continue;
+    }
+
+    const pending = pendingCall(thread.events, deps.agent.humanIntents);
+    if (pending !== undefined) {
+      const need = deps.agent.approvalFor(pending.data, thread);
+      const approval = approvalState(thread.events, pending.data.callId);
+      if (need !== undefined && pending.data.origin === 'model' && approval !== 'granted') {
+        // Defense in depth: a step recorded without its approval request (e.g. policy changed since) asks now.
+        await io.append(
+          [{ id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'approval_requested', data: { callId: pending.data.callId, intent: pending.data.intent, ...need } }],
+          lastSeq(thread),
+        );
+        continue;
+      }
+      const outcome = await runTool(pending, thread, deps, signal);
+      if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
+      // A tool outcome stays true whatever arrived meanwhile: append at the end.
+      await io.append(decide(thread, { type: 'record_tool_outcome', callId: pending.data.callId, outcome }, ctx), 'any');
+      continue;
+    }
+
+    const context = renderThread(thread.events, deps.agent.render).text;
+    const outcome = await deps.model(context, signal);
+    if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
+    await appendDecided(io, thread, { type: 'record_model_outcome', outcome }, ctx);
+  }
+  return { outcome: 'iteration_cap', iterations: cap };
+}
+
+/** A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it and re-decide. */
+async function appendDecided(io: LoopIo, thread: Thread, command: Command, ctx: DecideContext): Promise<void> {
+  try {
+    await io.append(decide(thread, command, ctx), lastSeq(thread));
+  } catch (error) {
+    if (!HardwayError.isInstance(error, 'concurrency_conflict')) throw error;
+  }
+}
+
+async function runTool(
+  decided: EventOf<'step_decided'>,
+  thread: Thread,
+  deps: LoopDeps,
+  signal: AbortSignal,
+): Promise<Extract<Command, { type: 'record_tool_outcome' }>['outcome']> {
+  const tool = deps.agent.tools[decided.data.intent];
+  if (tool === undefined) {
+    return { ok: false, error: { kind: 'unknown_tool', message: `no tool handles "${decided.data.intent}"`, retryable: false } };
+  }
+  const timeoutMs = deps.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  const toolSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ToolTimeout(timeoutMs)), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([
+      tool.run(decided.data.args, {
+        threadId: thread.id,
+        callId: decided.data.callId,
+        idempotencyKey: decided.data.idempotencyKey,
+        signal: toolSignal,
+      }),
+      timedOut,
+    ]);
+    return { ok: true, result: toJson(result) };
+  } catch (error) {
+    if (error instanceof ToolTimeout) {
+      return { ok: false, error: { kind: 'timeout', message: `no answer within ${timeoutMs} ms`, retryable: true } };
+    }
+    return { ok: false, error: deps.agent.toToolError(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class ToolTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`tool timed out after ${ms} ms`);
+  }
+}

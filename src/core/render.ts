@@ -1,0 +1,182 @@
+// The context window (factor 3/7): each event as an `<event_type>` tag with a YAML body, joined by blank lines.
+// Rendering is deterministic and append-only, so the prompt for step n is a byte prefix of step n+1's and
+// provider prompt caches keep hitting; see `collapseResolvedErrors` for the one deliberate exception.
+import { stringify } from 'yaml';
+import { decode, encode } from 'gpt-tokenizer';
+import type { EmailAddress, EmailReceived, EventType, ThreadEvent } from './events.js';
+import type { Json } from './json.js';
+
+export interface RenderedEvent {
+  tag: string;
+  body: string;
+}
+
+/** Return a tag and body to replace the default rendering, or `null` to leave the event out of the context. */
+export type EventRenderer<T extends EventType = EventType> = (
+  event: Extract<ThreadEvent, { type: T }>,
+) => RenderedEvent | null;
+
+export type RenderOverrides = { [T in EventType]?: EventRenderer<T> };
+
+export interface RenderOptions {
+  overrides?: RenderOverrides;
+  /** Tag for a tool's result, by intent (default `<intent>_result`). */
+  resultTags?: Record<string, string>;
+  /** A tool result or error body longer than this many tokens is cut, with a visible marker. */
+  maxResultTokens?: number;
+  /**
+   * Errors that a later success of the same intent resolved shrink to one line — but only once a human has
+   * spoken after that success. Within a run of steps the context stays a strict prefix (caches stay warm);
+   * a human reply usually comes after the provider's cache has expired anyway.
+   */
+  collapseResolvedErrors?: boolean;
+}
+
+export interface RenderedPart {
+  seq: number;
+  type: EventType;
+  text: string;
+  tokens: number;
+}
+
+export interface RenderedContext {
+  text: string;
+  tokens: number;
+  parts: RenderedPart[];
+}
+
+const INDENT = '    ';
+const DEFAULT_MAX_RESULT_TOKENS = 2_000;
+
+export function toYaml(value: Json | Record<string, unknown>): string {
+  return stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
+}
+
+export function countTokens(text: string): number {
+  return encode(text).length;
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : INDENT + line))
+    .join('\n');
+}
+
+function truncate(body: string, maxTokens: number): string {
+  const tokens = encode(body);
+  if (tokens.length <= maxTokens) return body;
+  const kept = decode(tokens.slice(0, maxTokens));
+  return `${kept}\n… [truncated: ${tokens.length - maxTokens} of ${tokens.length} tokens omitted]`;
+}
+
+function formatAddress(a: EmailAddress): string {
+  return a.name ? `${a.name} <${a.address}>` : a.address;
+}
+
+/** Field lines as in the seed (`From: …`); continuation lines of a multi-line value are indented. */
+function fields(entries: Array<[string, string]>): string {
+  return entries.map(([k, v]) => `${k}:${v.startsWith('\n') ? '' : ' '}${v.split('\n').join(`\n${INDENT}`)}`).join('\n');
+}
+
+function renderEmail(data: EmailReceived): string {
+  const entries: Array<[string, string]> = [
+    ['From', formatAddress(data.from)],
+    ['To', data.to.map(formatAddress).join(', ')],
+  ];
+  if (data.cc.length > 0) entries.push(['Cc', data.cc.map(formatAddress).join(', ')]);
+  entries.push(['Subject', data.subject], ['Body', data.body]);
+  if (data.attachments.length > 0) {
+    entries.push(['Attachments', data.attachments.map((a) => `${a.filename} (${a.contentType}, ${a.size} bytes)`).join(', ')]);
+  }
+  const previous = data.previousThread.length === 0 ? '[]' : `\n${toYaml(data.previousThread.map((m) => ({ ...m })))}`;
+  entries.push(['Previous Thread', previous]);
+  return fields(entries);
+}
+
+/** Which tool errors were resolved by a later success of the same intent, before the last human input. */
+function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
+  const lastHuman = events.findLast((e) =>
+    ['human_replied', 'approval_granted', 'approval_denied', 'email_received', 'message_received'].includes(e.type),
+  );
+  const collapsible = new Set<number>();
+  if (lastHuman === undefined) return collapsible;
+  const open = new Map<string, number[]>();
+  for (const e of events) {
+    if (e.seq > lastHuman.seq) break;
+    if (e.type === 'tool_failed') open.set(e.data.intent, [...(open.get(e.data.intent) ?? []), e.seq]);
+    if (e.type === 'tool_succeeded') {
+      for (const seq of open.get(e.data.intent) ?? []) collapsible.add(seq);
+      open.delete(e.data.intent);
+    }
+  }
+  return collapsible;
+}
+
+function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean): RenderedEvent | null {
+  const maxTokens = options.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS;
+  switch (event.type) {
+    case 'email_received':
+      return { tag: event.type, body: renderEmail(event.data) };
+    case 'message_received':
+      return {
+        tag: event.type,
+        body: fields([
+          ['From', event.data.from ?? 'unknown'],
+          ['Channel', event.data.channel],
+          ['Text', event.data.text],
+        ]),
+      };
+    case 'step_decided':
+      return { tag: event.data.intent, body: toYaml({ intent: event.data.intent, ...event.data.args }) };
+    case 'tool_succeeded': {
+      const tag = options.resultTags?.[event.data.intent] ?? `${event.data.intent}_result`;
+      return { tag, body: truncate(toYaml(event.data.result), maxTokens) };
+    }
+    case 'tool_failed':
+      return {
+        tag: 'error',
+        body: collapsed
+          ? `error running ${event.data.intent} (resolved later): ${event.data.error.kind}`
+          : truncate(`error running ${event.data.intent}: ${event.data.error.message}`, maxTokens),
+      };
+    case 'step_rejected':
+      return { tag: 'error', body: `your last reply was not a valid next step: ${event.data.reason}` };
+    case 'approval_requested':
+      return { tag: event.type, body: toYaml({ operation: event.data.summary, policy: event.data.policy }) };
+    case 'approval_granted':
+      return { tag: event.type, body: toYaml({ by: event.data.by, ...(event.data.comment ? { comment: event.data.comment } : {}) }) };
+    case 'approval_denied':
+      return { tag: event.type, body: toYaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
+    case 'human_replied':
+      return { tag: 'human_response', body: toYaml({ message: event.data.message }) };
+    case 'escalated':
+      return { tag: event.type, body: toYaml({ reason: event.data.reason }) };
+    case 'model_failed':
+    case 'message_sent':
+    case 'thread_failed':
+      return null;
+    default: {
+      const unreachable: never = event;
+      throw new Error(`no renderer for ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean): string | null {
+  const override = options.overrides?.[event.type] as EventRenderer | undefined;
+  const rendered = override ? override(event) : defaultRender(event, options, collapsed);
+  if (rendered === null) return null;
+  return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
+}
+
+export function renderThread(events: readonly ThreadEvent[], options: RenderOptions = {}): RenderedContext {
+  const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
+  const parts: RenderedPart[] = [];
+  for (const event of events) {
+    const text = renderOne(event, options, collapsed.has(event.seq));
+    if (text !== null) parts.push({ seq: event.seq, type: event.type, text, tokens: countTokens(text) });
+  }
+  const text = parts.map((p) => p.text).join('\n\n');
+  return { text, tokens: countTokens(text), parts };
+}

@@ -1,0 +1,44 @@
+// The OpenAPI document for /v1, generated from the same zod schemas the routes validate with.
+import { z } from 'zod';
+import * as s from './schemas.js';
+
+const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
+const error = (description: string) => ({ description, content: json(s.errorBody) });
+const threadId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(s.threadIdParam) };
+
+export function openApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Hardway', version: '1', description: 'Launch, inspect, pause and resume agent threads.' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/threads': {
+        post: {
+          summary: 'Launch a thread',
+          requestBody: { required: true, content: json(s.launchBody) },
+          responses: { 202: { description: 'Queued', content: json(s.launchResponse) }, 400: error('Malformed body'), 401: error('Bad token'), 413: error('Too large') },
+        },
+        get: {
+          summary: 'List threads',
+          parameters: Object.entries(z.toJSONSchema(s.listQuery).properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+          responses: { 200: { description: 'A page of threads', content: json(s.threadList) }, 400: error('Bad query'), 401: error('Bad token') },
+        },
+      },
+      '/v1/threads/{id}': {
+        get: { summary: 'A thread with its events', parameters: [threadId], responses: { 200: { description: 'The thread', content: json(s.threadDetail) }, 404: error('Unknown thread') } },
+      },
+      '/v1/threads/{id}/context': {
+        get: { summary: 'The exact text the model saw at each step', parameters: [threadId], responses: { 200: { description: 'Contexts', content: json(s.contextList) }, 404: error('Unknown thread') } },
+      },
+      '/v1/threads/{id}/responses': {
+        post: {
+          summary: 'Resume a paused thread with a response or an approval',
+          parameters: [threadId],
+          requestBody: { required: true, content: json(s.responseBody) },
+          responses: { 202: { description: 'Queued' }, 400: error('Malformed body'), 404: error('Unknown thread'), 409: error('The thread is not waiting for that kind of answer') },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// /v1/threads: launch, list, inspect, read the model's contexts, and resume with a response or an approval.
+import { Hono, type Context } from 'hono';
+import type { z } from 'zod';
+import { HardwayError } from '../../core/errors.js';
+import type { ThreadId } from '../../core/ids.js';
+import { renderThread } from '../../core/render.js';
+import { deriveStatus } from '../../core/thread.js';
+import type { ThreadService } from '../../app/thread-service.js';
+import type { RegisteredAgent } from '../../app/worker.js';
+import type { ThreadStore } from '../../store/thread-store.js';
+import { errorResponse, zodMessage } from '../errors.js';
+import { contextList, launchBody, listQuery, responseBody, threadIdParam } from '../schemas.js';
+
+export interface ThreadRoutesDeps {
+  store: ThreadStore;
+  service: ThreadService;
+  agents: ReadonlyMap<string, RegisteredAgent>;
+}
+
+async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new HardwayError('invalid_input', 'body must be a JSON object (Content-Type: application/json)');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new HardwayError('invalid_input', zodMessage(parsed.error));
+  return parsed.data;
+}
+
+function threadIdFrom(c: Context): ThreadId {
+  const parsed = threadIdParam.safeParse(c.req.param('id'));
+  if (!parsed.success) throw new HardwayError('thread_not_found', `no thread ${c.req.param('id') ?? ''}`);
+  return parsed.data as ThreadId;
+}
+
+export function threadRoutes(deps: ThreadRoutesDeps): Hono {
+  const app = new Hono();
+
+  app.post('/', async (c) => {
+    const body = await readJson(c, launchBody);
+    const id = await deps.service.launch({ message: body.message, ...(body.agent ? { agent: body.agent } : {}), ...(body.from ? { from: body.from } : {}) });
+    return c.json({ thread_id: id }, 202);
+  });
+
+  app.get('/', async (c) => {
+    const parsed = listQuery.safeParse(c.req.query());
+    if (!parsed.success) return errorResponse(c, 400, 'invalid_input', zodMessage(parsed.error));
+    const { status, cursor, limit } = parsed.data;
+    const page = await deps.store.list({ ...(status ? { status } : {}), ...(cursor ? { cursor } : {}), ...(limit ? { limit } : {}) });
+    return c.json({
+      threads: page.threads.map((t) => ({ id: t.id, agent: t.agent, status: t.status, last_seq: t.lastSeq, created_at: t.createdAt, updated_at: t.updatedAt })),
+      ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}),
+    });
+  });
+
+  app.get('/:id', async (c) => {
+    const thread = await deps.service.load(threadIdFrom(c));
+    const humanIntents = deps.agents.get(thread.agent)?.definition.humanIntents;
+    return c.json({ id: thread.id, agent: thread.agent, status: deriveStatus(thread.events, humanIntents), events: thread.events });
+  });
+
+  app.get('/:id/context', async (c) => {
+    const thread = await deps.service.load(threadIdFrom(c));
+    const render = deps.agents.get(thread.agent)?.definition.render;
+    // Rendering is deterministic, so the context of each model step is rebuilt from the events before it.
+    const steps = thread.events.flatMap((e, i) => {
+      const modelStep =
+        (e.type === 'step_decided' && e.data.origin === 'model') || e.type === 'step_rejected' || (e.type === 'escalated' && e.data.proposed !== undefined);
+      if (!modelStep) return [];
+      const rendered = renderThread(thread.events.slice(0, i), render);
+      return [{ before_seq: e.seq, tokens: rendered.tokens, context: rendered.text }];
+    });
+    return c.json(contextList.parse({ steps }));
+  });
+
+  app.post('/:id/responses', async (c) => {
+    const id = threadIdFrom(c);
+    const body = await readJson(c, responseBody);
+    await deps.service.respond(id, body.type === 'response'
+      ? { type: 'response', message: body.message, ...(body.from ? { from: body.from } : {}) }
+      : { type: 'approval', approved: body.approved, ...(body.comment ? { comment: body.comment } : {}), by: body.by ?? 'api' });
+    return c.json({ thread_id: id }, 202);
+  });
+
+  return app;
+}

@@ -1,0 +1,61 @@
+// The /v1 API's request and response shapes: validated with zod, and the source of the OpenAPI document.
+import { z } from 'zod';
+import { threadStatuses } from '../core/thread.js';
+
+export const launchBody = z.strictObject({
+  agent: z.string().min(1).max(100).optional(),
+  message: z.string().trim().min(1).max(100_000),
+  from: z.string().min(1).max(320).optional(),
+});
+
+export const responseBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('response'), message: z.string().trim().min(1).max(100_000), from: z.string().max(320).optional() }),
+  z.strictObject({ type: z.literal('approval'), approved: z.boolean(), comment: z.string().max(10_000).optional(), by: z.string().max(320).optional() }),
+]);
+
+export const listQuery = z.strictObject({
+  status: z.enum(threadStatuses).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export const threadIdParam = z.string().regex(/^thr_[A-Za-z0-9-]{1,64}$/, 'thread ids look like thr_…');
+
+export const launchResponse = z.object({ thread_id: z.string() });
+
+export const eventSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  type: z.string(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const threadSummary = z.object({
+  id: z.string(),
+  agent: z.string(),
+  status: z.enum(threadStatuses),
+  last_seq: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const threadList = z.object({ threads: z.array(threadSummary), next_cursor: z.string().optional() });
+
+export const threadDetail = z.object({
+  id: z.string(),
+  agent: z.string(),
+  status: z.enum(threadStatuses),
+  events: z.array(eventSchema),
+});
+
+export const contextList = z.object({
+  steps: z.array(z.object({ before_seq: z.number().int(), tokens: z.number().int(), context: z.string() })),
+});
+
+export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), retry: z.boolean() }) });
+
+export const health = z.object({
+  ok: z.boolean(),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});

@@ -1,0 +1,97 @@
+// A loop under test: real BAML runtime → scripted model server, a real SQLite store, and tools given by the test.
+import type { AgentDefinition, Tool } from '../../src/core/agent.js';
+import type { NewEvent } from '../../src/core/events.js';
+import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
+import { sequentialIds, systemClock, type ThreadId } from '../../src/core/ids.js';
+import type { JsonObject } from '../../src/core/json.js';
+import { runLoop, type LoopResult } from '../../src/core/loop.js';
+import { defaultHumanIntents, type Thread } from '../../src/core/thread.js';
+import { parseStep } from '../../src/agents/linear-assistant/steps.js';
+import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { ThreadStore } from '../../src/store/thread-store.js';
+import type { StubLlm } from '../support/stub-llm.js';
+
+export interface ToolCall {
+  intent: string;
+  args: JsonObject;
+  idempotencyKey: string;
+}
+
+export interface Harness {
+  store: ThreadStore;
+  calls: ToolCall[];
+  start(text: string): Promise<ThreadId>;
+  run(id: ThreadId, signal?: AbortSignal): Promise<LoopResult>;
+  thread(id: ThreadId): Promise<Thread>;
+  append(id: ThreadId, events: NewEvent[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type ToolImpl = (args: JsonObject) => Promise<unknown>;
+
+export async function loopHarness(
+  llm: StubLlm,
+  tools: Record<string, ToolImpl & { mutates?: boolean }>,
+  options: { limits?: GuardLimits; approvalIntents?: string[]; maxRetries?: number } = {},
+): Promise<Harness> {
+  const store = await openStore({ databaseUrl: ':memory:' });
+  const ids = sequentialIds();
+  const calls: ToolCall[] = [];
+  const agentTools: Record<string, Tool> = Object.fromEntries(
+    Object.entries(tools).map(([intent, impl]) => [
+      intent,
+      {
+        mutates: impl.mutates ?? intent.startsWith('create') || intent.startsWith('update'),
+        run: async (args: JsonObject, ctx: { idempotencyKey: string }) => {
+          calls.push({ intent, args, idempotencyKey: ctx.idempotencyKey });
+          return (await impl(args)) as never;
+        },
+      } satisfies Tool,
+    ]),
+  );
+  const agent: AgentDefinition = {
+    name: 'linear-assistant',
+    humanIntents: defaultHumanIntents,
+    parseStep,
+    tools: agentTools,
+    approvalFor: (step) =>
+      options.approvalIntents?.includes(step.intent) ? { policy: 'test_policy', summary: `${step.intent} ${JSON.stringify(step.args)}` } : undefined,
+    toToolError: (error) => ({ kind: 'tool_error', message: error instanceof Error ? error.message : String(error), retryable: false }),
+    render: { resultTags: { create_issue: 'issue_create_result' } },
+  };
+  const model = linearAssistantModel(
+    { provider: 'openai-compatible', model: 'stub', baseUrl: llm.baseUrl, apiKey: 'test', timeoutMs: 10_000, maxRetries: options.maxRetries ?? 2 },
+    { sleep: async () => {}, random: () => 0 },
+  );
+  const limits = options.limits ?? defaultGuardLimits;
+  const load = async (id: ThreadId): Promise<Thread> => {
+    const t = await store.load(id);
+    if (!t) throw new Error(`no thread ${id}`);
+    return t;
+  };
+  return {
+    store,
+    calls,
+    async start(text) {
+      const id = ids.threadId();
+      await store.create({ id, agent: 'linear-assistant', events: [{ id: ids.eventId(), at: new Date().toISOString(), type: 'message_received', data: { channel: 'test', from: 'alex@company.com', text } }] });
+      return id;
+    },
+    run: (id, signal) =>
+      runLoop(
+        { load: () => load(id), append: async (events, expectedSeq) => void (await store.append(id, events, { expectedSeq })) },
+        { agent, model, limits, ids, clock: systemClock, ...(signal ? { signal } : {}) },
+      ),
+    thread: load,
+    append: async (id, events) => void (await store.append(id, events, { expectedSeq: 'any' })),
+    close: () => store.close(),
+  };
+}
+
+/** The thread part of a recorded prompt: what the renderer produced for that step. */
+export function threadPart(prompt: string): string {
+  const start = prompt.indexOf('Here is everything that has happened so far:');
+  const end = prompt.indexOf('What should the next step be?');
+  return prompt.slice(start, end).trim();
+}
