@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { BAML_LOG: 'warn' },
+    // warn (the product default) prints whole prompts for every failed call; tests provoke many on purpose.
+    env: { BAML_LOG: 'error' },
   },
 });

@@ -93,7 +93,7 @@ export function createStepModel(options: StepModelOptions): StepModel {
       if (error instanceof BamlClientHttpError) {
         const status = error.status_code;
         const reason = `${config.provider} HTTP ${status}: ${shortReason(error.message)}`;
-        if (status === 429 || status >= 500 || status < 100) return { kind: 'retry', reason };
+        if (status === 408 || status === 429 || status >= 500 || status < 100) return { kind: 'retry', reason };
         return { kind: 'unavailable', reason, retryable: false };
       }
       return { kind: 'retry', reason: shortReason(error instanceof Error ? error.message : String(error)) };

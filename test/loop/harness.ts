@@ -42,7 +42,7 @@ export async function loopHarness(
     Object.entries(tools).map(([intent, impl]) => [
       intent,
       {
-        mutates: impl.mutates ?? intent.startsWith('create') || intent.startsWith('update'),
+        mutates: impl.mutates ?? (intent.startsWith('create') || intent.startsWith('update')),
         run: async (args: JsonObject, ctx: { idempotencyKey: string }) => {
           calls.push({ intent, args, idempotencyKey: ctx.idempotencyKey });
           return (await impl(args)) as never;

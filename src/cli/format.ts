@@ -1,0 +1,60 @@
+// How a thread looks in a terminal: one line per event, with tokens and latency for model steps.
+import type { ThreadEvent } from '../core/events.js';
+
+const clip = (text: string, max = 160): string => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+export function describeEvent(e: ThreadEvent): string {
+  switch (e.type) {
+    case 'email_received':
+      return `email from ${e.data.from.address}: ${clip(e.data.subject)} — ${clip(e.data.body)}`;
+    case 'message_received':
+      return `message (${e.data.channel}${e.data.from ? `, ${e.data.from}` : ''}): ${clip(e.data.text)}`;
+    case 'step_decided': {
+      const u = e.data.usage;
+      const cost = u ? ` [${u.inputTokens ?? '?'}→${u.outputTokens ?? '?'} tokens, ${u.latencyMs} ms]` : e.data.origin === 'prefetch' ? ' [prefetch]' : '';
+      const args = Object.keys(e.data.args).length ? ` ${clip(JSON.stringify(e.data.args), 200)}` : '';
+      return `→ ${e.data.intent}${args}${cost}`;
+    }
+    case 'tool_succeeded':
+      return `  ✓ ${e.data.intent}: ${clip(JSON.stringify(e.data.result))}`;
+    case 'tool_failed':
+      return `  ✗ ${e.data.intent}: ${e.data.error.kind}: ${clip(e.data.error.message)}`;
+    case 'step_rejected':
+      return `  ✗ unusable model reply: ${clip(e.data.reason)}`;
+    case 'model_failed':
+      return `  ✗ model unavailable: ${clip(e.data.reason, 400)}`;
+    case 'approval_requested':
+      return `⏸ approval needed (${e.data.policy}): ${e.data.summary}`;
+    case 'approval_granted':
+      return `✓ approved by ${e.data.by}${e.data.comment ? `: ${clip(e.data.comment)}` : ''}`;
+    case 'approval_denied':
+      return `✗ denied by ${e.data.by}${e.data.reason ? `: ${clip(e.data.reason)}` : ''}`;
+    case 'human_replied':
+      return `reply${e.data.from ? ` from ${e.data.from}` : ''}: ${clip(e.data.message)}`;
+    case 'message_sent':
+      return `  sent via ${e.data.channel} to ${e.data.to.join(', ')}`;
+    case 'escalated':
+      return `⚠ escalated to a human (${e.data.guard}): ${e.data.reason}`;
+    case 'thread_failed':
+      return `✗ failed: ${e.data.reason}`;
+    default: {
+      const unreachable: never = e;
+      return JSON.stringify(unreachable);
+    }
+  }
+}
+
+/** The text a human should read for the question or answer the thread is paused on. */
+export function humanText(e: ThreadEvent): string | undefined {
+  if (e.type === 'step_decided') {
+    const message = e.data.args.message;
+    return typeof message === 'string' ? message : undefined;
+  }
+  if (e.type === 'approval_requested') return e.data.summary;
+  if (e.type === 'escalated') return `I stopped and need a human: ${e.data.reason}`;
+  if (e.type === 'model_failed' || e.type === 'thread_failed') return e.data.reason;
+  return undefined;
+}
