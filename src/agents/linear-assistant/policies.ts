@@ -26,7 +26,6 @@ interface Named {
 }
 
 const closedTypes = new Set(['completed', 'canceled']);
-const closedNames = /^(done|closed|complete[d]?|cancel+ed|canceled|duplicate|won'?t (do|fix))$/i;
 
 /** Everything with an id and a name that tools returned in this thread: states, users, labels, teams. */
 function known(thread: Thread): Named[] {
@@ -49,11 +48,15 @@ function describe(value: string, facts: Named[]): string {
   return match ? `${match.name} (${value})` : value;
 }
 
-/** A state change counts as closing when the target is a completed/canceled state, or looks like one by name. */
+/**
+ * A state change counts as closing when the target is a completed/canceled state. A target this thread
+ * cannot classify (not among the states Linear returned here) also counts: the policy fails safe.
+ */
 function isClosing(stateRef: string, facts: Named[]): boolean {
-  const state = facts.find((f) => (f.id === stateRef || f.name.toLowerCase() === stateRef.toLowerCase()) && f.type !== undefined);
+  const ref = stateRef.trim().toLowerCase();
+  const state = facts.find((f) => f.type !== undefined && (f.id === stateRef || f.name.toLowerCase() === ref));
   if (state?.type !== undefined) return closedTypes.has(state.type);
-  return closedNames.test(stateRef.trim());
+  return true;
 }
 
 export function approvalFor(policy: ApprovalPolicy) {
@@ -66,7 +69,7 @@ export function approvalFor(policy: ApprovalPolicy) {
     const { issue_ids: ids, changes } = argsOf('update_issue', step.args);
     const facts = known(thread);
     if (policy.bulk && ids.length > 1) reasons.push(`bulk change of ${ids.length} issues`);
-    if (policy.closing && changes.state_id && isClosing(changes.state_id, facts)) reasons.push('closes or cancels an issue');
+    if (policy.closing && changes.state_id && isClosing(changes.state_id, facts)) reasons.push('closes or cancels an issue (or moves it to a state not known to this thread)');
     if (policy.reassign && changes.assignee_id) reasons.push('reassigns an issue');
     return reasons.length ? { policy: reasons.join('; '), summary: summarize(step, facts) } : undefined;
   };

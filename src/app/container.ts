@@ -1,0 +1,125 @@
+// Wires one running Hardway from its settings: store, Linear, agents, model, worker, service, HTTP app.
+// Everything with a side effect can be overridden, which is how tests run the real program against doubles.
+import type { Hono } from 'hono';
+import type { StepModel } from '../core/agent.js';
+import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
+import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
+import { linearAssistantModel } from '../agents/linear-assistant/model.js';
+import type { LinearPort } from '../linear/linear-port.js';
+import { createApp } from '../server/app.js';
+import type { HealthCheck } from '../server/routes/health.js';
+import { openStore } from '../store/open-store.js';
+import type { ThreadStore } from '../store/thread-store.js';
+import type { AppConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openLinear } from './open-linear.js';
+import { ThreadService } from './thread-service.js';
+import { Worker, type Notifier, type RegisteredAgent } from './worker.js';
+
+export interface ContainerOverrides {
+  logger?: Logger;
+  store?: ThreadStore;
+  linear?: LinearPort;
+  model?: StepModel;
+  ids?: IdSource;
+  clock?: Clock;
+  notifiers?: Notifier[];
+  mounts?: Record<string, Hono>;
+  workerOwner?: string;
+}
+
+export interface Container {
+  config: AppConfig;
+  logger: Logger;
+  store: ThreadStore;
+  linear: LinearPort;
+  agents: ReadonlyMap<string, RegisteredAgent>;
+  service: ThreadService;
+  worker: Worker;
+  app: Hono;
+  close(): Promise<void>;
+}
+
+/** A model that cannot run: every thread fails with the exact settings to add, instead of hanging. */
+export function unconfiguredModel(problem: string): StepModel {
+  return async () => ({ kind: 'unavailable', reason: problem, retryable: false });
+}
+
+export async function createContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const ids = overrides.ids ?? randomIds;
+  const clock = overrides.clock ?? systemClock;
+  const store = overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock }));
+  const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
+  const linear = linearHandle.port;
+
+  const definition = createLinearAssistant({
+    linear,
+    policy: config.approvals,
+    prefetchTtlMs: config.linear.prefetchTtlMs,
+    clock,
+  });
+  const model =
+    overrides.model ?? (config.llm.ok ? linearAssistantModel(config.llm.config) : unconfiguredModel(config.llm.problem));
+  const agents = new Map<string, RegisteredAgent>([[LINEAR_ASSISTANT, { definition, model }]]);
+
+  const worker = new Worker({
+    store,
+    agents,
+    limits: config.limits,
+    ids,
+    clock,
+    logger,
+    notifiers: overrides.notifiers ?? [],
+    concurrency: config.worker.concurrency,
+    leaseMs: config.worker.leaseMs,
+    pollMs: config.worker.pollMs,
+    toolTimeoutMs: config.worker.toolTimeoutMs,
+    ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
+  });
+  const service = new ThreadService({ store, agents, defaultAgent: LINEAR_ASSISTANT, limits: config.limits, ids, clock, onWork: () => worker.wake() });
+
+  const health: Record<string, HealthCheck> = {
+    store: async () => {
+      await store.list({ limit: 1 });
+      return { ok: true, detail: store.kind };
+    },
+    model: async () => (config.llm.ok ? modelReachable(config.llm.config.baseUrl, config.llm.config.provider) : { ok: false, detail: config.llm.problem.split('\n')[0] ?? 'not configured' }),
+    linear: async () => {
+      const teams = await linear.listTeams();
+      return { ok: true, detail: `${linearHandle.kind}: ${teams.length} teams` };
+    },
+  };
+  const app = createApp({
+    store,
+    service,
+    agents,
+    logger,
+    health,
+    ...(config.apiToken ? { apiToken: config.apiToken } : {}),
+    ...(overrides.mounts ? { mounts: overrides.mounts } : {}),
+  });
+
+  return {
+    config,
+    logger,
+    store,
+    linear,
+    agents,
+    service,
+    worker,
+    app,
+    async close() {
+      await worker.stop();
+      await linearHandle.close();
+      if (!overrides.store) await store.close();
+    },
+  };
+}
+
+/** OpenAI-compatible servers list their models at GET /models; hosted providers are assumed up when configured. */
+async function modelReachable(baseUrl: string | undefined, provider: string): Promise<{ ok: boolean; detail?: string }> {
+  if (baseUrl === undefined) return { ok: true, detail: `${provider} (not probed)` };
+  const response = await fetch(`${baseUrl.replace(/\/$/, '')}/models`, { signal: AbortSignal.timeout(2_000) });
+  return { ok: response.status < 500, detail: `${provider} at ${baseUrl}: HTTP ${response.status}` };
+}

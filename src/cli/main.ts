@@ -1,0 +1,79 @@
+// `hardway`: serve the assistant, run one request in the terminal, and inspect or answer threads.
+import { Command } from 'commander';
+import { readConfig } from '../app/config.js';
+
+process.env.BAML_LOG ??= 'warn';
+
+const program = new Command('hardway').description('12-factor agents: the Linear Assistant and its service');
+
+program
+  .command('serve')
+  .description('serve the HTTP API, webhooks and workers (what `npm start` runs)')
+  .action(async () => {
+    const { serve } = await import('./serve.js');
+    await serve(readConfig(process.env));
+  });
+
+program
+  .command('run')
+  .description('start a thread with a message and follow it here; questions and approvals are asked in the terminal')
+  .argument('<message...>', 'what you want done')
+  .option('--from <who>', 'who is asking', process.env.USER ? `${process.env.USER}@localhost` : 'cli@localhost')
+  .action(async (words: string[], options: { from: string }) => {
+    const { runInTerminal } = await import('./run.js');
+    process.exitCode = await runInTerminal(readConfig(process.env), words.join(' '), options.from);
+  });
+
+program
+  .command('threads')
+  .description('list threads, newest first')
+  .option('--status <status>', 'only threads with this status')
+  .option('--limit <n>', 'how many', '20')
+  .action(async (options: { status?: string; limit: string }) => {
+    const { listThreads } = await import('./inspect.js');
+    await listThreads(readConfig(process.env), options);
+  });
+
+program
+  .command('show')
+  .description('a thread’s events, with tokens and latency per model step')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const { showThread } = await import('./inspect.js');
+    await showThread(readConfig(process.env), id);
+  });
+
+program
+  .command('respond')
+  .description('answer a thread that is waiting for a human')
+  .argument('<id>')
+  .argument('<message...>')
+  .action(async (id: string, words: string[]) => {
+    const { answer } = await import('./inspect.js');
+    await answer(readConfig(process.env), id, { type: 'response', message: words.join(' '), channel: 'cli' });
+  });
+
+program
+  .command('approve')
+  .description('approve the operation a thread is waiting on')
+  .argument('<id>')
+  .argument('[comment...]')
+  .action(async (id: string, words: string[]) => {
+    const { answer } = await import('./inspect.js');
+    await answer(readConfig(process.env), id, { type: 'approval', approved: true, channel: 'cli', by: 'cli', ...(words.length ? { comment: words.join(' ') } : {}) });
+  });
+
+program
+  .command('deny')
+  .description('deny the operation a thread is waiting on; the reason goes back to the model')
+  .argument('<id>')
+  .argument('[reason...]')
+  .action(async (id: string, words: string[]) => {
+    const { answer } = await import('./inspect.js');
+    await answer(readConfig(process.env), id, { type: 'approval', approved: false, channel: 'cli', by: 'cli', ...(words.length ? { comment: words.join(' ') } : {}) });
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
