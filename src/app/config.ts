@@ -14,6 +14,7 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(16),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  WORKER_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
   MAX_STEPS: z.coerce.number().int().min(1).default(defaultGuardLimits.maxSteps),
   MAX_CONSECUTIVE_ERRORS: z.coerce.number().int().min(1).default(defaultGuardLimits.maxConsecutiveErrors),
@@ -34,7 +35,7 @@ export interface AppConfig {
   apiToken?: string;
   databaseUrl: string;
   logLevel: string;
-  worker: { concurrency: number; leaseMs: number; pollMs: number; toolTimeoutMs: number };
+  worker: { concurrency: number; leaseMs: number; pollMs: number; graceMs: number; toolTimeoutMs: number };
   limits: GuardLimits;
   llm: LlmConfigResult;
   linear: { apiKey?: string; apiUrl?: string; workspaceFile: string; seedFile: string; prefetchTtlMs: number };
@@ -53,7 +54,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     ...(e.API_TOKEN ? { apiToken: e.API_TOKEN } : {}),
     databaseUrl: e.DATABASE_URL ?? '',
     logLevel: e.LOG_LEVEL,
-    worker: { concurrency: e.WORKER_CONCURRENCY, leaseMs: e.WORKER_LEASE_MS, pollMs: e.WORKER_POLL_MS, toolTimeoutMs: e.TOOL_TIMEOUT_MS },
+    worker: { concurrency: e.WORKER_CONCURRENCY, leaseMs: e.WORKER_LEASE_MS, pollMs: e.WORKER_POLL_MS, graceMs: e.WORKER_GRACE_MS, toolTimeoutMs: e.TOOL_TIMEOUT_MS },
     limits: { maxSteps: e.MAX_STEPS, maxConsecutiveErrors: e.MAX_CONSECUTIVE_ERRORS },
     llm: readLlmConfig(env),
     linear: {

@@ -74,6 +74,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     concurrency: config.worker.concurrency,
     leaseMs: config.worker.leaseMs,
     pollMs: config.worker.pollMs,
+    graceMs: config.worker.graceMs,
     toolTimeoutMs: config.worker.toolTimeoutMs,
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
   });

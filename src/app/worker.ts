@@ -33,6 +33,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   toolTimeoutMs?: number;
+  /** How long `stop()` lets steps in flight finish before aborting them. */
+  graceMs?: number;
   /** Called after each thread run: tests and the CLI follow progress through it. */
   onRun?: (threadId: ThreadId, result: LoopResult | { outcome: 'lease_lost' | 'error' }) => void;
 }
@@ -41,6 +43,7 @@ export class Worker {
   readonly owner: string;
   private readonly active = new Map<ThreadId, { done: Promise<void>; abort: AbortController }>();
   private running = false;
+  private readonly stopping = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
   private readonly concurrency: number;
@@ -70,11 +73,13 @@ export class Worker {
   }
 
   /**
-   * Graceful stop: claim nothing more, give running threads `graceMs` to reach a pause, then abort them. An
-   * aborted step appends nothing, and its lease is released, so another process resumes it from the events.
+   * Graceful stop: claim nothing more; each running thread finishes the step in flight and stops. Steps still
+   * running after `graceMs` are aborted: an aborted step appends nothing, and every lease is released, so
+   * another process resumes the thread from its events.
    */
-  async stop(graceMs = 10_000): Promise<void> {
+  async stop(graceMs = this.options.graceMs ?? 10_000): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.wake();
     await this.loopDone;
     const all = Promise.all([...this.active.values()].map((a) => a.done));
@@ -144,8 +149,15 @@ export class Worker {
     try {
       const thread = await store.load(lease.threadId);
       const agent = thread ? this.options.agents.get(thread.agent) : undefined;
-      if (thread === undefined || agent === undefined) {
-        log.error({ agent: thread?.agent }, 'thread has no registered agent; leaving it');
+      if (thread === undefined) return;
+      if (agent === undefined) {
+        // Failing it (rather than releasing it untouched) keeps it from being claimed again on every poll.
+        log.error({ agent: thread.agent }, 'thread has no registered agent; failing it');
+        await store.append(
+          thread.id,
+          [{ id: this.options.ids.eventId(), at: this.options.clock.now().toISOString(), type: 'thread_failed', data: { reason: `no agent named "${thread.agent}" runs here` } }],
+          { expectedSeq: 'any', lease },
+        );
         return;
       }
       const result = await runLoop(
@@ -166,6 +178,7 @@ export class Worker {
           ids: this.options.ids,
           clock: this.options.clock,
           signal: abort.signal,
+          stopping: this.stopping.signal,
           ...(this.options.toolTimeoutMs ? { toolTimeoutMs: this.options.toolTimeoutMs } : {}),
         },
       );

@@ -24,7 +24,10 @@ export interface LoopDeps {
   clock: Clock;
   /** A tool that has not answered by then fails with a `timeout` error the model sees. */
   toolTimeoutMs?: number;
+  /** Hard stop: aborts the model call or tool in flight; nothing is appended for it. */
   signal?: AbortSignal;
+  /** Soft stop: the step in flight finishes and is recorded, then the loop returns. */
+  stopping?: AbortSignal;
 }
 
 export type LoopResult =
@@ -40,7 +43,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
-    if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
+    if (signal.aborted || deps.stopping?.aborted) return { outcome: 'aborted', iterations: iteration };
     const thread = await io.load();
     const status = deriveStatus(thread.events, deps.agent.humanIntents);
     if (status !== 'ready') return { outcome: 'paused', status, iterations: iteration };

@@ -1,0 +1,177 @@
+// Delivers what a thread owes a person by email, threaded under the original mail, then records it as `message_sent`.
+//
+// Only threads that started by email are ours. Each pending notification is sent, then recorded with its
+// Message-ID as an `email-out` delivery in the same append, so a reply quoting it maps back to the thread.
+// Message-IDs are derived from the event id: if we crash between sending and recording, the resend carries the
+// same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
+import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../core/events.js';
+import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
+import { defaultHumanIntents, pendingNotifications, type HumanIntents } from '../../core/thread.js';
+import type { Delivery, ThreadStore } from '../../store/thread-store.js';
+import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
+import { createApprovalToken } from './approval-token.js';
+import type { EmailConfig } from './config.js';
+import type { ChannelLogger } from './logger.js';
+import type { Mailer, OutboundEmail } from './mailer.js';
+import { outboundMessageId } from './message-id.js';
+import { notificationContent, type NotificationContent } from './notification-email.js';
+import { approversOf, firstEmail } from './thread-people.js';
+import { OUTBOUND_SOURCE } from './thread-mapping.js';
+import { threadReplyAddress } from './thread-token.js';
+
+export type NotifierConfig = Pick<
+  EmailConfig,
+  'address' | 'fromName' | 'approvers' | 'tokenSecret' | 'publicUrl' | 'approvalLinkTtlMs'
+>;
+
+export interface EmailNotifierDeps {
+  store: ThreadStore;
+  mailer: Mailer;
+  config: NotifierConfig;
+  ids: IdSource;
+  clock: Clock;
+  logger: ChannelLogger;
+  humanIntents?: HumanIntents;
+  /** Where the approval page is mounted under PUBLIC_URL. Default '/approvals'. */
+  approvalPath?: string;
+}
+
+export type NotifyResult =
+  | { kind: 'not_email' }
+  | { kind: 'notified'; sent: Array<{ eventId: string; messageIds: string[] }> }
+  | { kind: 'failed'; sent: Array<{ eventId: string; messageIds: string[] }>; eventId: string; error: string };
+
+export interface EmailNotifier {
+  /** Sends everything the thread owes by email; safe to call after every step and concurrently. */
+  notify(threadId: ThreadId): Promise<NotifyResult>;
+}
+
+const MAX_REFERENCES = 20;
+
+/** "Re: <subject>" without stacking prefixes from clients that localize or number them. */
+export function replySubject(subject: string): string {
+  let s = subject.trim();
+  for (;;) {
+    const stripped = s.replace(/^(?:re|aw|sv|antw)(?:\[\d+\])?\s*:\s*/i, '');
+    if (stripped === s) break;
+    s = stripped;
+  }
+  return `Re: ${s === '' ? 'your request' : s}`;
+}
+
+/** The original mail, then everything we sent since: the chain mail clients thread on (RFC 5322 §3.6.4). */
+function referenceChain(first: EmailReceived, events: readonly ThreadEvent[]): string[] {
+  const ours = events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === 'email' && e.data.messageId ? [e.data.messageId] : []));
+  const chain = [...new Set([...first.references, first.messageId, ...ours])];
+  // Keep the root and the newest: that is what threading needs when the chain grows long.
+  return chain.length <= MAX_REFERENCES ? chain : [chain[0] ?? first.messageId, ...chain.slice(-(MAX_REFERENCES - 1))];
+}
+
+export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
+  const { store, mailer, config, logger } = deps;
+  const humanIntents = deps.humanIntents ?? defaultHumanIntents;
+  const approvalPath = deps.approvalPath ?? '/approvals';
+  const domain = domainOf(config.address);
+  // One notify at a time per thread in this process: two would both see the same notification as unsent.
+  const running = new Map<ThreadId, Promise<NotifyResult>>();
+
+  interface Letter {
+    to: string[];
+    cc: string[];
+    content: NotificationContent;
+  }
+
+  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId): Letter[] {
+    const requester = normalizeAddress(first.from.address);
+    if (event.type === 'approval_requested') {
+      // One mail per approver: each link names its approver, so it cannot be forwarded to someone else to decide.
+      const now = deps.clock.now().getTime();
+      const expiresAt = new Date(now + config.approvalLinkTtlMs);
+      return approversOf(first, config.approvers).flatMap((approver) => {
+        const token = createApprovalToken(
+          { threadId, callId: event.data.callId, approver, expiresAt: expiresAt.getTime() },
+          config.tokenSecret,
+        );
+        const content = notificationContent(event, humanIntents, { url: `${config.publicUrl}${approvalPath}/${token}`, expiresAt });
+        return content === undefined ? [] : [{ to: [approver], cc: [], content }];
+      });
+    }
+    const content = notificationContent(event, humanIntents);
+    if (content === undefined) return [];
+    const others =
+      content.kind === 'question' || content.kind === 'answer'
+        ? uniqueAddresses([...first.to, ...first.cc].map((a) => a.address)).filter((a) => a !== requester && !isOwnAddress(a, config.address))
+        : [];
+    return [{ to: [requester], cc: others, content }];
+  }
+
+  async function run(threadId: ThreadId): Promise<NotifyResult> {
+    const thread = await store.load(threadId);
+    const first = thread === undefined ? undefined : firstEmail(thread.events);
+    if (thread === undefined || first === undefined) return { kind: 'not_email' };
+    const sent: Array<{ eventId: string; messageIds: string[] }> = [];
+    const replyTo = threadReplyAddress(config.address, threadId, config.tokenSecret);
+    let events = thread.events;
+    for (const event of pendingNotifications(events, humanIntents)) {
+      const outgoing = letters(event, first, threadId);
+      const records: NewEvent[] = [];
+      const deliveries: Delivery[] = [];
+      const references = referenceChain(first, events);
+      try {
+        for (const [index, letter] of outgoing.entries()) {
+          const messageId = outboundMessageId({ eventId: event.id, threadId, index }, domain);
+          const mail: OutboundEmail = {
+            from: { name: config.fromName, address: config.address },
+            to: letter.to,
+            cc: letter.cc,
+            replyTo,
+            subject: replySubject(first.subject),
+            text: letter.content.text,
+            html: letter.content.html,
+            messageId,
+            inReplyTo: first.messageId,
+            references,
+            headers: {
+              // RFC 3834: we are a responder; well-behaved autoresponders will not answer us back.
+              'Auto-Submitted': 'auto-replied',
+              // Exchange's own out-of-office and read receipts honor only this one.
+              'X-Auto-Response-Suppress': 'All',
+            },
+          };
+          await mailer.send(mail);
+          const data: MessageSent = { channel: 'email', to: [...letter.to, ...letter.cc], inResponseTo: event.id, messageId };
+          records.push({ id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'message_sent', data });
+          deliveries.push({ source: OUTBOUND_SOURCE, id: messageId });
+        }
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        logger.error({ threadId, eventId: event.id, error: message }, 'email notification not sent');
+        // What did go out is still recorded, so a retry does not send it again.
+        if (records.length > 0) await store.append(threadId, records, { expectedSeq: 'any', deliveries });
+        return { kind: 'failed', sent, eventId: event.id, error: message };
+      }
+      if (records.length === 0) {
+        logger.warn({ threadId, eventId: event.id, type: event.type }, 'nothing to send for a notification (no recipients)');
+        continue;
+      }
+      const appended = await store.append(threadId, records, { expectedSeq: 'any', deliveries });
+      if (!appended.duplicate) events = [...events, ...appended.events];
+      sent.push({ eventId: event.id, messageIds: deliveries.map((d) => d.id) });
+      logger.info({ threadId, eventId: event.id, kind: outgoing[0]?.content.kind, messages: deliveries.length }, 'email notification sent');
+    }
+    return { kind: 'notified', sent };
+  }
+
+  return {
+    async notify(threadId) {
+      const previous = running.get(threadId) ?? Promise.resolve<NotifyResult>({ kind: 'notified', sent: [] });
+      const next = previous.catch(() => undefined).then(() => run(threadId));
+      running.set(threadId, next);
+      try {
+        return await next;
+      } finally {
+        if (running.get(threadId) === next) running.delete(threadId);
+      }
+    },
+  };
+}

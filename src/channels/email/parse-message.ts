@@ -1,0 +1,86 @@
+// Raw MIME → the fields an `email_received` needs: addresses, threading ids, decoded text (HTML-only mail converted).
+import { convert } from 'html-to-text';
+import { simpleParser, type AddressObject, type EmailAddress as ParsedAddress } from 'mailparser';
+import type { AttachmentMeta, EmailAddress } from '../../core/events.js';
+import { normalizeAddress } from './addresses.js';
+import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
+import { normalizeText } from './reply-text.js';
+
+export interface ParsedEmail {
+  from: EmailAddress;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  subject: string;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+  date?: string;
+  /** The whole text as sent (HTML converted when there is no text part), line ends normalized. */
+  text: string;
+  attachments: AttachmentMeta[];
+}
+
+export type ParseResult = { ok: true; email: ParsedEmail } | { ok: false; problem: string };
+
+function flatten(list: readonly ParsedAddress[]): EmailAddress[] {
+  return list.flatMap((a) => {
+    if (a.group) return flatten(a.group);
+    if (!a.address) return [];
+    return [{ address: normalizeAddress(a.address), ...(a.name ? { name: a.name } : {}) }];
+  });
+}
+
+function addresses(header: AddressObject | AddressObject[] | undefined): EmailAddress[] {
+  if (header === undefined) return [];
+  return (Array.isArray(header) ? header : [header]).flatMap((h) => flatten(h.value));
+}
+
+export function htmlToPlainText(html: string): string {
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'a', options: { ignoreHref: true } },
+      { selector: 'img', format: 'skip' },
+      { selector: 'style', format: 'skip' },
+      { selector: 'head', format: 'skip' },
+    ],
+  });
+}
+
+export async function parseEmail(raw: Buffer): Promise<ParseResult> {
+  let parsed;
+  try {
+    // Our own html-to-text settings decide how HTML-only mail reads, so mailparser's conversion is switched off.
+    parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  } catch (error) {
+    return { ok: false, problem: `unparseable MIME: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const from = addresses(parsed.from);
+  if (from.length === 0) return { ok: false, problem: 'no From address' };
+  if (from.length > 1) return { ok: false, problem: 'more than one From address' };
+  const sender = from[0];
+  if (sender === undefined) return { ok: false, problem: 'no From address' };
+  const plain = parsed.text ?? '';
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const text = normalizeText(plain.trim() === '' && html !== '' ? htmlToPlainText(html) : plain);
+  const inReplyTo = messageIdList(parsed.inReplyTo)[0];
+  return {
+    ok: true,
+    email: {
+      from: sender,
+      to: addresses(parsed.to),
+      cc: addresses(parsed.cc),
+      subject: parsed.subject?.trim() ?? '',
+      messageId: normalizeMessageId(parsed.messageId) ?? syntheticMessageId(raw),
+      ...(inReplyTo !== undefined ? { inReplyTo } : {}),
+      references: messageIdList(parsed.references),
+      ...(parsed.date !== undefined && !Number.isNaN(parsed.date.getTime()) ? { date: parsed.date.toISOString() } : {}),
+      text,
+      attachments: parsed.attachments.map((a) => ({
+        filename: a.filename ?? 'unnamed',
+        contentType: a.contentType,
+        size: a.size,
+      })),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// The list query both stores run: a live lease reads as `running`, filters, newest first with the id as tiebreak.
+import type { ThreadStatus } from '../core/thread.js';
+import type { ListPosition } from './cursor.js';
+
+export interface ListQueryInput {
+  status?: ThreadStatus;
+  agent?: string;
+  after?: ListPosition;
+  limit: number;
+  /** ISO time: leases expiring after it are live. */
+  now: string;
+}
+
+/** How a dialect spells the n-th (1-based) parameter, and a parameter compared with a timestamp column. */
+export interface Dialect {
+  param(n: number): string;
+  timestamp(param: string): string;
+}
+
+export function listQuery(input: ListQueryInput, dialect: Dialect): { sql: string; params: (string | number)[] } {
+  const params: (string | number)[] = [];
+  const add = (value: string | number): string => {
+    params.push(value);
+    return dialect.param(params.length);
+  };
+  const now = dialect.timestamp(add(input.now));
+  const live = `(lease_token IS NOT NULL AND lease_expires_at > ${now})`;
+  const where: string[] = [];
+  if (input.status === 'running') where.push(live);
+  // The derived status column is only what a thread reports when nobody holds it.
+  else if (input.status !== undefined) where.push(`status = ${add(input.status)}`, `NOT ${live}`);
+  if (input.agent !== undefined) where.push(`agent = ${add(input.agent)}`);
+  if (input.after !== undefined) {
+    where.push(`(updated_at, id) < (${dialect.timestamp(add(input.after.updatedAt))}, ${add(input.after.id)})`);
+  }
+  const sql = [
+    `SELECT id, agent, last_seq, created_at, updated_at, CASE WHEN ${live} THEN 'running' ELSE status END AS status`,
+    'FROM threads',
+    where.length > 0 ? `WHERE ${where.join(' AND ')}` : '',
+    `ORDER BY updated_at DESC, id DESC LIMIT ${add(input.limit)}`,
+  ].join(' ');
+  return { sql, params };
+}

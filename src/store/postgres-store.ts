@@ -1,0 +1,310 @@
+// The shared ThreadStore on PostgreSQL: row locks serialize writers to a thread, SKIP LOCKED spreads claims.
+import { DatabaseError, Pool, type PoolClient } from 'pg';
+import { ConcurrencyError, HardwayError } from '../core/errors.js';
+import type { NewEvent, ThreadEvent } from '../core/events.js';
+import type { ThreadId } from '../core/ids.js';
+import type { Thread } from '../core/thread.js';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import { distinctDeliveries } from './deliveries.js';
+import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
+import { listQuery } from './list-query.js';
+import { int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
+import { postgresSchema } from './schema-postgres.js';
+import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  ClaimOptions,
+  CreateThreadInput,
+  CreateThreadResult,
+  Delivery,
+  Lease,
+  ListOptions,
+  ListResult,
+  ThreadStore,
+} from './thread-store.js';
+
+export interface PostgresStoreOptions extends StoreDeps {
+  connectionString: string;
+  /** Connections in this process's pool. */
+  poolSize?: number;
+}
+
+/** Any fixed number: every process creating the schema takes the same lock. */
+const schemaLock = 0x4861_7264;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<ThreadStore> {
+  const pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  // An idle connection the server dropped: the pool discards it and the next query connects again; without a
+  // listener the 'error' event would crash the process.
+  pool.on('error', () => undefined);
+  try {
+    // CREATE TABLE IF NOT EXISTS is not safe against itself: two processes starting together can both try.
+    await transaction(pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [schemaLock]);
+      await client.query(postgresSchema);
+    });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return new PostgresThreadStore(pool, resolveDeps(options));
+}
+
+async function transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Another transaction recorded one of our deliveries first: roll back and answer with its thread. */
+class DeliveryRace extends Error {
+  constructor(readonly threadId: ThreadId) {
+    super('delivery recorded concurrently');
+  }
+}
+
+const isUniqueViolation = (error: unknown, constraint: string): boolean =>
+  error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
+
+const notFound = (threadId: ThreadId): HardwayError => new HardwayError('thread_not_found', `no thread ${threadId}`);
+
+async function rows(client: Pool | PoolClient, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const result = await client.query(sql, params);
+  return result.rows;
+}
+
+class PostgresThreadStore implements ThreadStore {
+  readonly kind = 'postgres';
+  private closed = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly deps: ResolvedDeps,
+  ) {}
+
+  async create(input: CreateThreadInput): Promise<CreateThreadResult> {
+    try {
+      return await transaction(this.pool, async (c): Promise<CreateThreadResult> => {
+        const known = input.delivery ? await deliveryThread(c, input.delivery) : undefined;
+        if (known !== undefined) return { created: false, duplicateOf: known };
+        const now = this.now();
+        const inserted = await c.query(
+          `INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES ($1, $2, 'ready', 0, $3, $3)
+           ON CONFLICT (id) DO NOTHING`,
+          [input.id, input.agent, now],
+        );
+        if (inserted.rowCount === 0) throw new HardwayError('thread_exists', `thread ${input.id} already exists`);
+        const events = await insertEvents(c, input.id, 0, input.events);
+        if (input.delivery) await insertDeliveries(c, input.id, [input.delivery], now);
+        await this.refresh(c, input.id, input.agent, now);
+        return { created: true, thread: { id: input.id, agent: input.agent, events } };
+      });
+    } catch (error) {
+      if (error instanceof DeliveryRace) return { created: false, duplicateOf: error.threadId };
+      throw await this.eventConflict(error, input.id, 0);
+    }
+  }
+
+  async append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    let seen = 0;
+    try {
+      return await transaction(this.pool, async (c): Promise<AppendResult> => {
+        // The row lock makes concurrent appends to one thread take turns; the unique key backs it up.
+        const [row] = await rows(c, 'SELECT agent, last_seq, lease_token FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
+        if (row === undefined) throw notFound(threadId);
+        if (options.lease) assertLeaseHeld(options.lease, threadId, optionalText(row, 'lease_token'));
+        const deliveries = distinctDeliveries(options.deliveries);
+        for (const delivery of deliveries) {
+          const known = await deliveryThread(c, delivery);
+          if (known !== undefined) return { duplicate: true, threadId: known };
+        }
+        seen = int(row, 'last_seq');
+        if (options.expectedSeq !== 'any' && options.expectedSeq !== seen) {
+          throw new ConcurrencyError(threadId, options.expectedSeq, seen);
+        }
+        const now = this.now();
+        const stored = await insertEvents(c, threadId, seen, events);
+        await insertDeliveries(c, threadId, deliveries, now);
+        await this.refresh(c, threadId, text(row, 'agent'), now);
+        return { duplicate: false, events: stored };
+      });
+    } catch (error) {
+      if (error instanceof DeliveryRace) return { duplicate: true, threadId: error.threadId };
+      throw await this.eventConflict(error, threadId, seen);
+    }
+  }
+
+  async load(threadId: ThreadId): Promise<Thread | undefined> {
+    const [row] = await rows(this.pool, 'SELECT agent FROM threads WHERE id = $1', [threadId]);
+    if (row === undefined) return undefined;
+    return { id: threadId, agent: text(row, 'agent'), events: await loadEvents(this.pool, threadId) };
+  }
+
+  async list(options: ListOptions = {}): Promise<ListResult> {
+    const limit = pageLimit(options.limit);
+    const { sql, params } = listQuery(
+      {
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
+        limit: limit + 1,
+        now: this.now(),
+      },
+      { param: (n) => `$${n}`, timestamp: (p) => `${p}::timestamptz` },
+    );
+    const threads = (await rows(this.pool, sql, params)).map(toSummary);
+    const last = threads.length > limit ? threads[limit - 1] : undefined;
+    return {
+      threads: threads.slice(0, limit),
+      ...(last ? { nextCursor: encodeCursor({ updatedAt: last.updatedAt, id: last.id }) } : {}),
+    };
+  }
+
+  async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
+    return deliveryThread(this.pool, delivery);
+  }
+
+  async claim(options: ClaimOptions): Promise<Lease[]> {
+    assertClaimOptions(options);
+    if (options.limit === 0) return [];
+    return transaction(this.pool, async (c) => {
+      // SKIP LOCKED: a thread another claimer (or an append) holds is passed over, never waited for or shared.
+      const picked = await rows(
+        c,
+        `SELECT id FROM threads WHERE status = 'ready' AND (lease_token IS NULL OR lease_expires_at <= $1)
+         ORDER BY updated_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [this.now(), options.limit],
+      );
+      const expiresAt = expiryAfter(this.deps.clock, options.leaseMs);
+      const leases = picked.map(
+        (row): Lease => ({ threadId: text(row, 'id') as ThreadId, token: this.deps.ids.claimToken(), owner: options.owner, expiresAt }),
+      );
+      if (leases.length > 0) {
+        await c.query(
+          `UPDATE threads SET lease_owner = $1, lease_token = l.token, lease_expires_at = $2
+           FROM unnest($3::text[], $4::text[]) AS l (id, token) WHERE threads.id = l.id`,
+          [options.owner, expiresAt, leases.map((l) => l.threadId), leases.map((l) => l.token)],
+        );
+      }
+      return leases;
+    });
+  }
+
+  async heartbeat(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
+    assertLeaseMs(leaseMs);
+    const expiresAt = expiryAfter(this.deps.clock, leaseMs);
+    const result = await this.pool.query('UPDATE threads SET lease_expires_at = $1 WHERE id = $2 AND lease_token = $3', [
+      expiresAt,
+      lease.threadId,
+      lease.token,
+    ]);
+    return result.rowCount === 1 ? { ...lease, expiresAt } : undefined;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    await this.pool.query(
+      'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2',
+      [lease.threadId, lease.token],
+    );
+  }
+
+  async rebuildStatusCache(): Promise<void> {
+    for (const row of await rows(this.pool, 'SELECT id FROM threads ORDER BY id')) {
+      const id = text(row, 'id') as ThreadId;
+      await transaction(this.pool, async (c) => {
+        const [thread] = await rows(c, 'SELECT agent, updated_at FROM threads WHERE id = $1 FOR UPDATE', [id]);
+        if (thread) await this.refresh(c, id, text(thread, 'agent'), timestamp(thread, 'updated_at'));
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** Rewrites the status cache and last seq from the events themselves (threads are short). */
+  private async refresh(c: PoolClient, threadId: ThreadId, agent: string, updatedAt: string): Promise<void> {
+    const events = await loadEvents(c, threadId);
+    const status = this.deps.statusOf(agent, events);
+    await c.query('UPDATE threads SET status = $1, last_seq = $2, updated_at = $3 WHERE id = $4', [
+      status,
+      events.at(-1)?.seq ?? 0,
+      updatedAt,
+      threadId,
+    ]);
+  }
+
+  /**
+   * The (thread_id, seq) key is the last line of defence if the last_seq cache ever disagrees with the events: a
+   * writer that collides there lost the race like any other. A reused event id is the caller's bug.
+   */
+  private async eventConflict(error: unknown, threadId: ThreadId, seen: number): Promise<unknown> {
+    if (isUniqueViolation(error, 'events_pkey')) {
+      const [row] = await rows(this.pool, 'SELECT coalesce(max(seq), 0) AS seq FROM events WHERE thread_id = $1', [threadId]);
+      return new ConcurrencyError(threadId, seen, row ? int(row, 'seq') : 0);
+    }
+    if (isUniqueViolation(error, 'events_id_key')) {
+      return new HardwayError('invalid_input', 'an event id is already recorded', false, { cause: error });
+    }
+    return error;
+  }
+}
+
+async function loadEvents(client: Pool | PoolClient, threadId: ThreadId): Promise<ThreadEvent[]> {
+  const found = await rows(client, 'SELECT id, seq, type, at, data FROM events WHERE thread_id = $1 ORDER BY seq', [threadId]);
+  return found.map((row) => toEvent(row, row.data));
+}
+
+async function insertEvents(c: PoolClient, threadId: ThreadId, after: number, events: readonly NewEvent[]): Promise<ThreadEvent[]> {
+  if (events.length === 0) return [];
+  const params: unknown[] = [threadId];
+  const values = events.map((event, i) => {
+    params.push(after + 1 + i, event.id, event.type, event.at, JSON.stringify(event.data));
+    const n = params.length;
+    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
+  });
+  await c.query(`INSERT INTO events (thread_id, seq, id, type, at, data) VALUES ${values.join(', ')}`, params);
+  return events.map((event, i) => ({ ...event, seq: after + 1 + i }));
+}
+
+/** ON CONFLICT DO NOTHING waits for a concurrent insert of the same delivery and then skips it. */
+async function insertDeliveries(c: PoolClient, threadId: ThreadId, deliveries: readonly Delivery[], now: string): Promise<void> {
+  for (const d of deliveries) {
+    const result = await c.query(
+      `INSERT INTO deliveries (source, delivery_id, thread_id, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (source, delivery_id) DO NOTHING`,
+      [d.source, d.id, threadId, now],
+    );
+    if (result.rowCount !== 0) continue;
+    const winner = await deliveryThread(c, d);
+    if (winner === undefined) throw new HardwayError('invalid_state', `delivery ${d.source}/${d.id} conflicted but is not recorded`);
+    throw new DeliveryRace(winner);
+  }
+}
+
+async function deliveryThread(client: Pool | PoolClient, delivery: Delivery): Promise<ThreadId | undefined> {
+  const [row] = await rows(client, 'SELECT thread_id FROM deliveries WHERE source = $1 AND delivery_id = $2', [
+    delivery.source,
+    delivery.id,
+  ]);
+  return row ? (text(row, 'thread_id') as ThreadId) : undefined;
+}

@@ -1,0 +1,290 @@
+// The embedded ThreadStore: one SQLite file in WAL mode, every write in its own BEGIN IMMEDIATE transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { ConcurrencyError, HardwayError } from '../core/errors.js';
+import type { NewEvent, ThreadEvent } from '../core/events.js';
+import type { ThreadId } from '../core/ids.js';
+import type { Thread } from '../core/thread.js';
+import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
+import { distinctDeliveries } from './deliveries.js';
+import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
+import { listQuery } from './list-query.js';
+import { int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
+import { sqliteSchema } from './schema-sqlite.js';
+import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  ClaimOptions,
+  CreateThreadInput,
+  CreateThreadResult,
+  Delivery,
+  Lease,
+  ListOptions,
+  ListResult,
+  ThreadStore,
+} from './thread-store.js';
+
+export interface SqliteStoreOptions extends StoreDeps {
+  /** A file path, or `:memory:`. */
+  path: string;
+  /** How long a writer waits for another process's transaction before failing (SQLITE_BUSY). */
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): ThreadStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new DatabaseSync(options.path);
+  try {
+    // busy_timeout first: switching to WAL itself needs the lock another opener may hold.
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 10_000))}`);
+    db.exec('PRAGMA journal_mode = WAL');
+    // FULL: a committed step survives power loss, not only a process crash.
+    db.exec('PRAGMA synchronous = FULL');
+    db.exec('PRAGMA foreign_keys = ON');
+    db.exec(`BEGIN IMMEDIATE; ${sqliteSchema} COMMIT;`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteThreadStore(db, resolveDeps(options));
+}
+
+const notFound = (threadId: ThreadId): HardwayError => new HardwayError('thread_not_found', `no thread ${threadId}`);
+
+class SqliteThreadStore implements ThreadStore {
+  readonly kind = 'sqlite';
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly deps: ResolvedDeps,
+  ) {}
+
+  async create(input: CreateThreadInput): Promise<CreateThreadResult> {
+    return this.write(() => {
+      const known = input.delivery ? this.deliveryThread(input.delivery) : undefined;
+      if (known !== undefined) return { created: false, duplicateOf: known };
+      if (this.get('SELECT 1 AS one FROM threads WHERE id = ?', input.id)) {
+        throw new HardwayError('thread_exists', `thread ${input.id} already exists`);
+      }
+      const now = this.now();
+      this.run(
+        'INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
+        input.id, input.agent, 'ready', now, now,
+      );
+      const events = this.insertEvents(input.id, 0, input.events);
+      if (input.delivery) this.insertDeliveries(input.id, [input.delivery], now);
+      this.refresh(input.id, input.agent, now);
+      return { created: true, thread: { id: input.id, agent: input.agent, events } };
+    });
+  }
+
+  async append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    return this.write(() => {
+      const row = this.get('SELECT agent, last_seq, lease_token FROM threads WHERE id = ?', threadId);
+      if (row === undefined) throw notFound(threadId);
+      if (options.lease) assertLeaseHeld(options.lease, threadId, optionalText(row, 'lease_token'));
+      const deliveries = distinctDeliveries(options.deliveries);
+      for (const delivery of deliveries) {
+        const known = this.deliveryThread(delivery);
+        if (known !== undefined) return { duplicate: true, threadId: known };
+      }
+      const last = int(row, 'last_seq');
+      if (options.expectedSeq !== 'any' && options.expectedSeq !== last) {
+        throw new ConcurrencyError(threadId, options.expectedSeq, last);
+      }
+      const now = this.now();
+      const stored = this.insertEvents(threadId, last, events);
+      this.insertDeliveries(threadId, deliveries, now);
+      this.refresh(threadId, text(row, 'agent'), now);
+      return { duplicate: false, events: stored };
+    });
+  }
+
+  async load(threadId: ThreadId): Promise<Thread | undefined> {
+    const row = this.get('SELECT agent FROM threads WHERE id = ?', threadId);
+    if (row === undefined) return undefined;
+    return { id: threadId, agent: text(row, 'agent'), events: this.events(threadId) };
+  }
+
+  async list(options: ListOptions = {}): Promise<ListResult> {
+    const limit = pageLimit(options.limit);
+    const { sql, params } = listQuery(
+      {
+        ...(options.status ? { status: options.status } : {}),
+        ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
+        limit: limit + 1,
+        now: this.now(),
+      },
+      { param: (n) => `?${n}`, timestamp: (p) => p },
+    );
+    const threads = this.all(sql, ...params).map(toSummary);
+    const last = threads.length > limit ? threads[limit - 1] : undefined;
+    return {
+      threads: threads.slice(0, limit),
+      ...(last ? { nextCursor: encodeCursor({ updatedAt: last.updatedAt, id: last.id }) } : {}),
+    };
+  }
+
+  async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
+    return this.deliveryThread(delivery);
+  }
+
+  async claim(options: ClaimOptions): Promise<Lease[]> {
+    assertClaimOptions(options);
+    if (options.limit === 0) return [];
+    return this.write(() => {
+      const now = this.now();
+      const expiresAt = expiryAfter(this.deps.clock, options.leaseMs);
+      const rows = this.all(
+        `SELECT id FROM threads WHERE status = 'ready' AND (lease_token IS NULL OR lease_expires_at <= ?)
+         ORDER BY updated_at, id LIMIT ?`,
+        now, options.limit,
+      );
+      return rows.map((row) => {
+        const lease: Lease = {
+          threadId: text(row, 'id') as ThreadId,
+          token: this.deps.ids.claimToken(),
+          owner: options.owner,
+          expiresAt,
+        };
+        this.run(
+          'UPDATE threads SET lease_owner = ?, lease_token = ?, lease_expires_at = ? WHERE id = ?',
+          lease.owner, lease.token, lease.expiresAt, lease.threadId,
+        );
+        return lease;
+      });
+    });
+  }
+
+  async heartbeat(lease: Lease, leaseMs: number): Promise<Lease | undefined> {
+    assertLeaseMs(leaseMs);
+    const expiresAt = expiryAfter(this.deps.clock, leaseMs);
+    const changed = this.write(() =>
+      this.run('UPDATE threads SET lease_expires_at = ? WHERE id = ? AND lease_token = ?', expiresAt, lease.threadId, lease.token),
+    );
+    return changed > 0 ? { ...lease, expiresAt } : undefined;
+  }
+
+  async release(lease: Lease): Promise<void> {
+    this.write(() =>
+      this.run(
+        'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?',
+        lease.threadId, lease.token,
+      ),
+    );
+  }
+
+  async rebuildStatusCache(): Promise<void> {
+    for (const row of this.all('SELECT id FROM threads')) {
+      const id = text(row, 'id') as ThreadId;
+      this.write(() => {
+        const thread = this.get('SELECT agent, updated_at FROM threads WHERE id = ?', id);
+        if (thread) this.refresh(id, text(thread, 'agent'), text(thread, 'updated_at'));
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /** Synchronous from BEGIN to COMMIT, so nothing else in this process interleaves; other processes wait. */
+  private write<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  private insertEvents(threadId: ThreadId, after: number, events: readonly NewEvent[]): ThreadEvent[] {
+    return events.map((event, i) => {
+      const seq = after + 1 + i;
+      try {
+        this.run(
+          'INSERT INTO events (thread_id, seq, id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)',
+          threadId, seq, event.id, event.type, event.at, JSON.stringify(event.data),
+        );
+      } catch (error) {
+        throw uniqueViolation(error, event, () => new ConcurrencyError(threadId, after, this.maxSeq(threadId)));
+      }
+      return { ...event, seq };
+    });
+  }
+
+  private insertDeliveries(threadId: ThreadId, deliveries: readonly Delivery[], now: string): void {
+    for (const d of deliveries) {
+      this.run('INSERT INTO deliveries (source, delivery_id, thread_id, created_at) VALUES (?, ?, ?, ?)', d.source, d.id, threadId, now);
+    }
+  }
+
+  /** Rewrites the status cache and last seq from the events themselves. */
+  private refresh(threadId: ThreadId, agent: string, updatedAt: string): void {
+    const events = this.events(threadId);
+    const status = this.deps.statusOf(agent, events);
+    const last = events.at(-1)?.seq ?? 0;
+    this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last, updatedAt, threadId);
+  }
+
+  private events(threadId: ThreadId): ThreadEvent[] {
+    return this.all('SELECT id, seq, type, at, data FROM events WHERE thread_id = ? ORDER BY seq', threadId).map((row) =>
+      toEvent(row, JSON.parse(text(row, 'data'))),
+    );
+  }
+
+  private maxSeq(threadId: ThreadId): number {
+    const row = this.get('SELECT coalesce(max(seq), 0) AS seq FROM events WHERE thread_id = ?', threadId);
+    return row ? int(row, 'seq') : 0;
+  }
+
+  private deliveryThread(delivery: Delivery): ThreadId | undefined {
+    const row = this.get('SELECT thread_id FROM deliveries WHERE source = ? AND delivery_id = ?', delivery.source, delivery.id);
+    return row ? (text(row, 'thread_id') as ThreadId) : undefined;
+  }
+
+  private statement(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private get(sql: string, ...params: SQLInputValue[]): Row | undefined {
+    return this.statement(sql).get(...params);
+  }
+
+  private all(sql: string, ...params: SQLInputValue[]): Row[] {
+    return this.statement(sql).all(...params);
+  }
+
+  private run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.statement(sql).run(...params).changes);
+  }
+}
+
+/**
+ * The (thread_id, seq) key is the last line of defence if the last_seq cache ever disagrees with the events: a
+ * writer that collides there lost the race like any other. A reused event id is the caller's bug.
+ */
+function uniqueViolation(error: unknown, event: NewEvent, conflict: () => ConcurrencyError): unknown {
+  const message = error instanceof Error ? error.message : '';
+  if (message.includes('events.thread_id, events.seq')) return conflict();
+  if (message.includes('events.id')) {
+    return new HardwayError('invalid_input', `event ${event.id} is already recorded`, false, { cause: error });
+  }
+  return error;
+}

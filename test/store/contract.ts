@@ -1,0 +1,576 @@
+// The ThreadStore contract: one suite every store must pass, run against SQLite and PostgreSQL through a factory.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConcurrencyError, HardwayError, LeaseLostError } from '../../src/core/errors.js';
+import type { NewEvent } from '../../src/core/events.js';
+import { sequentialIds, type CallId, type Clock, type IdSource, type ThreadId } from '../../src/core/ids.js';
+import type { Json, JsonObject } from '../../src/core/json.js';
+import { lastSeq, type HumanIntents } from '../../src/core/thread.js';
+import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
+
+export interface HarnessDeps {
+  clock: Clock;
+  ids: IdSource;
+  humanIntents: (agent: string) => HumanIntents | undefined;
+}
+
+export interface StoreHarness {
+  store: ThreadStore;
+  /** Another store on the same database with its own connection(s) or handle, built with the same deps. */
+  openSibling(): Promise<ThreadStore>;
+  /** Raw SQL against the database, for tampering with the cache. */
+  exec(sql: string): Promise<void>;
+  /** Closes every store it opened and throws the database away. */
+  cleanup(): Promise<void>;
+}
+
+export type OpenHarness = (deps: HarnessDeps) => Promise<StoreHarness>;
+
+class ManualClock implements Clock {
+  private ms = Date.parse('2025-03-01T09:00:00.000Z');
+  now(): Date {
+    return new Date(this.ms);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+const agent = 'linear-assistant';
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const customIntents: HumanIntents = { ask: ['ask_manager'], done: ['all_set'] };
+
+export function describeStoreContract(name: string, open: OpenHarness): void {
+  describe(`ThreadStore contract: ${name}`, () => {
+    let clock: ManualClock;
+    let ids: IdSource;
+    let h: StoreHarness;
+    let store: ThreadStore;
+
+    beforeEach(async () => {
+      clock = new ManualClock();
+      ids = sequentialIds();
+      h = await open({ clock, ids, humanIntents: (a) => (a === 'custom-agent' ? customIntents : undefined) });
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    const at = (): string => clock.now().toISOString();
+    const message = (text: string): NewEvent => ({
+      id: ids.eventId(),
+      type: 'message_received',
+      at: at(),
+      data: { channel: 'http', from: 'alex@company.com', text },
+    });
+    const reply = (message: string): NewEvent => ({
+      id: ids.eventId(),
+      type: 'human_replied',
+      at: at(),
+      data: { channel: 'slack', from: 'U024BE7LH', message },
+    });
+    const decided = (intent: string, args: JsonObject = {}, callId: CallId = ids.callId()): NewEvent => ({
+      id: ids.eventId(),
+      type: 'step_decided',
+      at: at(),
+      data: { callId, intent, args, idempotencyKey: `idem_${callId}`, origin: 'model' },
+    });
+    const succeeded = (callId: CallId, intent: string, result: Json): NewEvent => ({
+      id: ids.eventId(),
+      type: 'tool_succeeded',
+      at: at(),
+      data: { callId, intent, result },
+    });
+
+    async function newThread(events: NewEvent[] = [message('Please file a bug for the login page')], agentName = agent) {
+      const id = ids.threadId();
+      const result = await store.create({ id, agent: agentName, events });
+      expect(result.created).toBe(true);
+      return id;
+    }
+
+    async function summary(id: ThreadId): Promise<ThreadSummary | undefined> {
+      return (await listAll({ limit: 200 })).find((t) => t.id === id);
+    }
+
+    async function listAll(options: ListOptions): Promise<ThreadSummary[]> {
+      const all: ThreadSummary[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.list({ ...options, ...(cursor ? { cursor } : {}) });
+        expect(page.threads.length).toBeLessThanOrEqual(options.limit ?? 50);
+        all.push(...page.threads);
+        cursor = page.nextCursor;
+        if (cursor === undefined) return all;
+      }
+      throw new Error('paging did not end');
+    }
+
+    describe('events', () => {
+      it('creates a thread and loads every event back exactly, numbered from 1', async () => {
+        const callId = ids.callId();
+        const events: NewEvent[] = [
+          {
+            id: ids.eventId(),
+            type: 'email_received',
+            at: at(),
+            data: {
+              from: { address: 'alex@company.com', name: 'Alex Émile' },
+              to: [{ address: 'assistant@company.com' }],
+              cc: [],
+              subject: 'Re: Prüfung ✅ — “quotes” and \\backslashes\\',
+              body: 'Line one\n\tindented "quoted" 🚀',
+              fullBody: 'Line one\n\tindented "quoted" 🚀\n\n> earlier message',
+              messageId: '<CAF=x+1@mail.company.com>',
+              inReplyTo: '<prev@mail.company.com>',
+              references: ['<first@mail.company.com>', '<prev@mail.company.com>'],
+              previousThread: [{ from: 'sam@company.com', at: '2025-02-28T17:00:00.000Z', body: 'Can you look?' }],
+              attachments: [{ filename: 'trace.txt', contentType: 'text/plain', size: 2048 }],
+            },
+          },
+          {
+            id: ids.eventId(),
+            type: 'step_decided',
+            at: at(),
+            data: {
+              callId,
+              intent: 'create_issue',
+              args: { title: 'Login fails', teamId: 'team_1', labelIds: ['bug', 'p1'], priority: 2, estimate: 0.5, parentId: null },
+              idempotencyKey: 'idem_1',
+              origin: 'model',
+              usage: { model: 'gpt-4o-mini', inputTokens: 1234, outputTokens: null, latencyMs: 812, raw: '{"intent":"create_issue"}' },
+            },
+          },
+          succeeded(callId, 'create_issue', {
+            issue: { id: 'iss_1', identifier: 'ENG-42', url: 'https://linear.app/x/issue/ENG-42', labels: [{ name: 'bug' }] },
+            nested: { deep: [1, 2.5, -3, 9007199254740991, true, false, null, '', []], empty: {} },
+          }),
+          {
+            id: ids.eventId(),
+            type: 'tool_failed',
+            at: at(),
+            data: { callId, intent: 'add_comment', error: { kind: 'rate_limited', message: 'slow down', retryable: true } },
+          },
+        ];
+        const id = ids.threadId();
+        const created = await store.create({ id, agent, events });
+        const expected = { id, agent, events: events.map((e, i) => ({ ...e, seq: i + 1 })) };
+        expect(created).toEqual({ created: true, thread: expected });
+        expect(await store.load(id)).toEqual(expected);
+        expect(await summary(id)).toEqual({
+          id,
+          agent,
+          status: 'ready',
+          lastSeq: 4,
+          createdAt: '2025-03-01T09:00:00.000Z',
+          updatedAt: '2025-03-01T09:00:00.000Z',
+        });
+      });
+
+      it('refuses a second thread with the same id', async () => {
+        const id = await newThread();
+        await expect(store.create({ id, agent, events: [message('again')] })).rejects.toSatisfy((e) =>
+          HardwayError.isInstance(e, 'thread_exists'),
+        );
+        expect((await store.load(id))?.events).toHaveLength(1);
+      });
+
+      it('refuses an event id that is already recorded, writing nothing', async () => {
+        const first = message('hello');
+        const id = await newThread([first]);
+        await expect(store.append(id, [reply('new'), { ...first }], { expectedSeq: 1 })).rejects.toSatisfy((e) =>
+          HardwayError.isInstance(e, 'invalid_input'),
+        );
+        await expect(store.create({ id: ids.threadId(), agent, events: [{ ...first }] })).rejects.toSatisfy((e) =>
+          HardwayError.isInstance(e, 'invalid_input'),
+        );
+        expect((await store.load(id))?.events).toHaveLength(1);
+        expect((await store.list()).threads).toHaveLength(1);
+      });
+
+      it('appends at the expected seq and refuses a stale one without writing anything', async () => {
+        const id = await newThread();
+        clock.advance(1000);
+        const ask = decided('request_more_information', { message: 'Which team?' });
+        const appended = await store.append(id, [ask], { expectedSeq: 1 });
+        expect(appended).toEqual({ duplicate: false, events: [{ ...ask, seq: 2 }] });
+
+        await expect(store.append(id, [message('stale')], { expectedSeq: 1 })).rejects.toSatisfy(
+          (e) => e instanceof ConcurrencyError && e.expectedSeq === 1 && e.actualSeq === 2 && e.retry,
+        );
+        await expect(store.append(id, [message('ahead')], { expectedSeq: 7 })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect((await store.load(id))?.events.map((e) => e.seq)).toEqual([1, 2]);
+        expect(await summary(id)).toMatchObject({ status: 'awaiting_human', lastSeq: 2, updatedAt: '2025-03-01T09:00:01.000Z' });
+
+        const any = await store.append(id, [reply('The web team')], { expectedSeq: 'any' });
+        expect(any).toMatchObject({ duplicate: false, events: [{ seq: 3, type: 'human_replied' }] });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 3 });
+      });
+
+      it('keeps the status cache equal to the status derived from the events', async () => {
+        const id = await newThread();
+        const steps: [NewEvent, ThreadSummary['status']][] = [
+          [decided('request_more_information', { message: 'Which team?' }), 'awaiting_human'],
+          [
+            {
+              id: ids.eventId(),
+              type: 'message_sent',
+              at: at(),
+              data: { channel: 'email', to: ['alex@company.com'], inResponseTo: ids.eventId() },
+            },
+            'awaiting_human',
+          ],
+          [reply('Web'), 'ready'],
+          [
+            {
+              id: ids.eventId(),
+              type: 'approval_requested',
+              at: at(),
+              data: { callId: ids.callId(), intent: 'create_issue', summary: 'Create ENG bug', policy: 'mutations' },
+            },
+            'awaiting_approval',
+          ],
+          [{ id: ids.eventId(), type: 'approval_granted', at: at(), data: { by: 'alex@company.com' } }, 'ready'],
+          [decided('done_for_now', { message: 'Filed ENG-42' }), 'done'],
+          [{ id: ids.eventId(), type: 'thread_failed', at: at(), data: { reason: 'gave up' } }, 'failed'],
+        ];
+        for (const [event, status] of steps) {
+          await store.append(id, [event], { expectedSeq: 'any' });
+          expect((await summary(id))?.status).toBe(status);
+        }
+      });
+
+      it("derives status with the agent's own human intents", async () => {
+        const id = await newThread([message('hi'), decided('ask_manager', { question: 'ok?' })], 'custom-agent');
+        expect((await summary(id))?.status).toBe('awaiting_human');
+        await store.append(id, [decided('all_set')], { expectedSeq: 2 });
+        expect((await summary(id))?.status).toBe('done');
+      });
+
+      it('answers thread_not_found for an unknown thread', async () => {
+        const ghost = ids.threadId();
+        for (const expectedSeq of [0, 'any'] as const) {
+          await expect(store.append(ghost, [message('hello?')], { expectedSeq })).rejects.toSatisfy((e) =>
+            HardwayError.isInstance(e, 'thread_not_found'),
+          );
+        }
+        expect(await store.load(ghost)).toBeUndefined();
+        const lease: Lease = { threadId: ghost, token: ids.claimToken(), owner: 'w1', expiresAt: at() };
+        expect(await store.heartbeat(lease, 1000)).toBeUndefined();
+        await expect(store.release(lease)).resolves.toBeUndefined();
+        expect(await store.findDelivery({ source: 'email', id: '<nope@x>' })).toBeUndefined();
+        expect((await store.list()).threads).toEqual([]);
+      });
+    });
+
+    describe('concurrent writers', () => {
+      const writers = 8;
+      const appendsPerWriter = 10;
+
+      it.each([
+        ['one shared store', false],
+        ['8 separate store instances', true],
+      ])('8 writers on one thread through %s lose nothing and keep seq unbroken', async (_label, separate) => {
+        const id = await newThread();
+        const stores = separate ? await Promise.all(range(writers).map(() => h.openSibling())) : range(writers).map(() => store);
+        const conflicts = await Promise.all(
+          stores.map(async (s, w) => {
+            let lost = 0;
+            for (const i of range(appendsPerWriter)) {
+              const callId = ids.callId();
+              const pair = [decided('search_issues', { writer: w, i }, callId), succeeded(callId, 'search_issues', { writer: w, i })];
+              for (let attempt = 0; ; attempt++) {
+                if (attempt > 500) throw new Error(`writer ${w} starved`);
+                const thread = await s.load(id);
+                if (thread === undefined) throw new Error('thread vanished');
+                try {
+                  await s.append(id, pair, { expectedSeq: lastSeq(thread) });
+                  break;
+                } catch (error) {
+                  if (!(error instanceof ConcurrencyError)) throw error;
+                  lost++;
+                }
+              }
+            }
+            return lost;
+          }),
+        );
+        const events = (await store.load(id))?.events ?? [];
+        const total = 1 + writers * appendsPerWriter * 2;
+        expect(events.map((e) => e.seq)).toEqual(range(total).map((i) => i + 1));
+        // Each append's two events stay adjacent, and every (writer, i) landed exactly once, in each writer's order.
+        const landed = events.slice(1).flatMap((e, i) => {
+          if (e.type !== 'step_decided') return [];
+          const next = events[i + 2];
+          expect(next?.type === 'tool_succeeded' && next.data.callId === e.data.callId).toBe(true);
+          return [`${String(e.data.args.writer)}/${String(e.data.args.i)}`];
+        });
+        expect(landed.toSorted()).toEqual(range(writers).flatMap((w) => range(appendsPerWriter).map((i) => `${w}/${i}`)).toSorted());
+        for (const w of range(writers)) {
+          const mine = landed.filter((k) => k.startsWith(`${w}/`));
+          expect(mine).toEqual(range(appendsPerWriter).map((i) => `${w}/${i}`));
+        }
+        expect(conflicts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+        expect(await summary(id)).toMatchObject({ lastSeq: total, status: 'ready' });
+      });
+    });
+
+    describe('deliveries', () => {
+      it('a redelivered message does not create a second thread', async () => {
+        const delivery = { source: 'email', id: '<CAF=abc@mail.company.com>' };
+        const first = ids.threadId();
+        expect((await store.create({ id: first, agent, events: [message('bug!')], delivery })).created).toBe(true);
+        clock.advance(1000);
+        const second = ids.threadId();
+        expect(await store.create({ id: second, agent, events: [message('bug!')], delivery })).toEqual({
+          created: false,
+          duplicateOf: first,
+        });
+        expect(await store.load(second)).toBeUndefined();
+        expect((await store.load(first))?.events).toHaveLength(1);
+        expect(await store.findDelivery(delivery)).toBe(first);
+        expect((await store.list()).threads.map((t) => t.id)).toEqual([first]);
+      });
+
+      it('a redelivered reply is appended once, whatever thread or seq it claims', async () => {
+        const a = await newThread();
+        const b = await newThread();
+        const delivery = { source: 'slack', id: 'Ev0PV52K21' };
+        expect(await store.append(a, [reply('Web team')], { expectedSeq: 'any', deliveries: [delivery] })).toMatchObject({
+          duplicate: false,
+        });
+        const before = await summary(a);
+        clock.advance(5000);
+        const again = { duplicate: true, threadId: a };
+        expect(await store.append(a, [reply('Web team')], { expectedSeq: 'any', deliveries: [delivery] })).toEqual(again);
+        // Idempotency comes before the seq check: a redelivery is never an error.
+        expect(await store.append(a, [reply('Web team')], { expectedSeq: 0, deliveries: [delivery] })).toEqual(again);
+        expect(await store.append(b, [reply('Web team')], { expectedSeq: 1, deliveries: [delivery] })).toEqual(again);
+        expect((await store.load(a))?.events).toHaveLength(2);
+        expect((await store.load(b))?.events).toHaveLength(1);
+        expect(await summary(a)).toEqual(before);
+      });
+
+      it('a delivery named twice in one append is recorded once', async () => {
+        const id = await newThread();
+        const delivery = { source: 'imap', id: '<twice@mail.company.com>' };
+        const result = await store.append(id, [reply('hi')], { expectedSeq: 1, deliveries: [delivery, { ...delivery }] });
+        expect(result).toMatchObject({ duplicate: false });
+        expect(await store.findDelivery(delivery)).toBe(id);
+      });
+
+      it('a delivery whose append failed is not recorded', async () => {
+        const id = await newThread();
+        const delivery = { source: 'twilio', id: 'SM1234' };
+        await expect(store.append(id, [reply('yes')], { expectedSeq: 5, deliveries: [delivery] })).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        expect(await store.findDelivery(delivery)).toBeUndefined();
+        expect(await store.append(id, [reply('yes')], { expectedSeq: 1, deliveries: [delivery] })).toMatchObject({
+          duplicate: false,
+        });
+      });
+
+      it('the same delivery arriving at several processes at once creates one thread', async () => {
+        const delivery = { source: 'postmark', id: 'a8c1a7c2-2c9e-4c5b-9a55-1f0e5c7f1e11' };
+        const stores = await Promise.all(range(4).map(() => h.openSibling()));
+        const results = await Promise.all(
+          stores.map((s) => s.create({ id: ids.threadId(), agent, events: [message('hello')], delivery })),
+        );
+        const created = results.flatMap((r) => (r.created ? [r.thread.id] : []));
+        expect(created).toHaveLength(1);
+        for (const r of results) if (!r.created) expect(r.duplicateOf).toBe(created[0]);
+        expect((await store.list()).threads.map((t) => t.id)).toEqual(created);
+      });
+    });
+
+    describe('leases', () => {
+      const claim = (owner: string, leaseMs = 10_000, limit = 10, s = store) => s.claim({ owner, leaseMs, limit });
+
+      it('claims ready, unleased threads oldest first and reports them running', async () => {
+        const t1 = await newThread();
+        clock.advance(1000);
+        const t2 = await newThread();
+        clock.advance(1000);
+        await newThread([message('q'), decided('request_more_information', { message: 'Which team?' })]);
+        await newThread([message('q'), decided('done_for_now', { message: 'Done' })]);
+        clock.advance(1000);
+        expect(await store.claim({ owner: 'w1', leaseMs: 10_000, limit: 0 })).toEqual([]);
+
+        const leases = await claim('w1', 30_000);
+        expect(leases.map((l) => l.threadId)).toEqual([t1, t2]);
+        expect(leases.every((l) => l.owner === 'w1' && l.expiresAt === '2025-03-01T09:00:33.000Z')).toBe(true);
+        expect(new Set(leases.map((l) => l.token)).size).toBe(2);
+        expect((await store.list({ status: 'running' })).threads.map((t) => t.id)).toEqual([t2, t1]);
+        expect((await store.list({ status: 'ready' })).threads).toEqual([]);
+        expect(await claim('w2')).toEqual([]);
+      });
+
+      it("a killed worker's lease is taken over after it expires, and the stale worker can no longer write", async () => {
+        const id = await newThread();
+        const [stale] = await claim('w1', 10_000);
+        if (stale === undefined) throw new Error('nothing claimed');
+        clock.advance(5000);
+        expect(await claim('w2')).toEqual([]);
+        clock.advance(5001);
+        const [fresh] = await claim('w2');
+        expect(fresh).toMatchObject({ threadId: id, owner: 'w2' });
+        if (fresh === undefined) throw new Error('nothing claimed');
+        expect(fresh.token).not.toBe(stale.token);
+
+        const step = decided('create_issue', { title: 'Login fails' });
+        await expect(store.append(id, [step], { expectedSeq: 1, lease: stale })).rejects.toBeInstanceOf(LeaseLostError);
+        await expect(store.append(id, [step], { expectedSeq: 1, lease: stale })).rejects.toSatisfy((e) =>
+          HardwayError.isInstance(e, 'lease_lost'),
+        );
+        expect((await store.load(id))?.events).toHaveLength(1);
+        expect(await store.heartbeat(stale, 10_000)).toBeUndefined();
+        await store.release(stale);
+        expect((await summary(id))?.status).toBe('running');
+        expect(await claim('w3')).toEqual([]);
+
+        await store.append(id, [step], { expectedSeq: 1, lease: fresh });
+        await store.release(fresh);
+        expect((await summary(id))?.status).toBe('ready');
+      });
+
+      it('an expired lease nobody took over still holds: the token on the row is the lease', async () => {
+        const id = await newThread();
+        const [lease] = await claim('w1', 1000);
+        if (lease === undefined) throw new Error('nothing claimed');
+        clock.advance(60_000);
+        expect((await summary(id))?.status).toBe('ready');
+        await store.append(id, [reply('still mine')], { expectedSeq: 1, lease });
+        const renewed = await store.heartbeat(lease, 1000);
+        expect(renewed).toEqual({ ...lease, expiresAt: '2025-03-01T09:01:01.000Z' });
+        expect((await summary(id))?.status).toBe('running');
+      });
+
+      it('heartbeats keep a lease alive well past its first expiry', async () => {
+        const id = await newThread();
+        let [lease] = await claim('w1', 10_000);
+        for (const _ of range(5)) {
+          clock.advance(8000);
+          if (lease === undefined) throw new Error('lease lost');
+          lease = await store.heartbeat(lease, 10_000);
+          expect(lease?.expiresAt).toBe(new Date(clock.now().getTime() + 10_000).toISOString());
+          expect(await claim('w2')).toEqual([]);
+        }
+        if (lease === undefined) throw new Error('lease lost');
+        await store.append(id, [decided('search_issues', { query: 'login' })], { expectedSeq: 1, lease });
+      });
+
+      it('release hands the thread back at once', async () => {
+        const id = await newThread();
+        const [lease] = await claim('w1');
+        if (lease === undefined) throw new Error('nothing claimed');
+        await store.release(lease);
+        expect((await claim('w2')).map((l) => l.threadId)).toEqual([id]);
+      });
+
+      it('a channel may append without the lease while a worker holds it; the worker then sees a conflict', async () => {
+        const id = await newThread();
+        const [lease] = await claim('w1');
+        if (lease === undefined) throw new Error('nothing claimed');
+        await store.append(id, [reply('Actually, make it P1')], { expectedSeq: 'any' });
+        await expect(store.append(id, [decided('create_issue')], { expectedSeq: 1, lease })).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
+        await store.append(id, [decided('create_issue')], { expectedSeq: 2, lease });
+        expect((await store.load(id))?.events.map((e) => e.type)).toEqual(['message_received', 'human_replied', 'step_decided']);
+      });
+
+      it('concurrent claimers never get the same thread', async () => {
+        const threads = new Set<ThreadId>();
+        for (const _ of range(24)) threads.add(await newThread());
+        const claimers = await Promise.all(range(8).map(() => h.openSibling()));
+        const perClaimer = await Promise.all(
+          claimers.map(async (s, c) => {
+            const mine: Lease[] = [];
+            for (let round = 0; round < 50; round++) {
+              const got = await claim(`w${c}`, 60_000, 2, s);
+              if (got.length === 0) break;
+              mine.push(...got);
+            }
+            return mine;
+          }),
+        );
+        const claimed = perClaimer.flat().map((l) => l.threadId);
+        expect(new Set(claimed).size).toBe(claimed.length);
+        const rest = (await claim('late', 60_000, 100)).map((l) => l.threadId);
+        expect([...claimed, ...rest].toSorted()).toEqual([...threads].toSorted());
+      });
+    });
+
+    describe('list', () => {
+      it('pages newest first with no duplicates or gaps, filters by status and agent', async () => {
+        const all: ThreadId[] = [];
+        const waiting = new Set<ThreadId>();
+        const other = new Set<ThreadId>();
+        for (const i of range(23)) {
+          // Runs of equal updated_at: the id must break the tie for paging to be stable.
+          if (i % 3 !== 0) clock.advance(1000);
+          const agentName = i % 5 === 0 ? 'other-agent' : agent;
+          const id = await newThread([message(`thread ${i}`)], agentName);
+          if (agentName !== agent) other.add(id);
+          if (i % 4 === 0) {
+            await store.append(id, [decided('request_more_information', { message: '?' })], { expectedSeq: 1 });
+            waiting.add(id);
+          }
+          all.push(id);
+        }
+
+        const first = await store.list({ limit: 4 });
+        clock.advance(1000);
+        const late = await newThread();
+        const rest = await listAll({ limit: 4, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
+        const paged = [...first.threads, ...rest];
+        expect(paged.map((t) => t.id).toSorted()).toEqual(all.toSorted());
+        const newestFirst = (a: ThreadSummary, b: ThreadSummary): number =>
+          b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id);
+        expect(paged).toEqual(paged.toSorted(newestFirst));
+        expect(new Set(paged.map((t) => t.updatedAt)).size).toBeLessThan(paged.length);
+
+        const everything = await store.list();
+        expect(everything.nextCursor).toBeUndefined();
+        expect(everything.threads.map((t) => t.id)).toEqual([late, ...paged.map((t) => t.id)]);
+
+        const awaiting = await listAll({ status: 'awaiting_human', limit: 2 });
+        expect(awaiting.map((t) => t.id).toSorted()).toEqual([...waiting].toSorted());
+        expect(awaiting.every((t) => t.status === 'awaiting_human')).toBe(true);
+
+        const ofOther = await listAll({ agent: 'other-agent', limit: 3 });
+        expect(ofOther.map((t) => t.id).toSorted()).toEqual([...other].toSorted());
+        const readyOfOther = await listAll({ agent: 'other-agent', status: 'ready', limit: 1 });
+        expect(readyOfOther.map((t) => t.id).toSorted()).toEqual([...other].filter((id) => !waiting.has(id)).toSorted());
+      });
+
+      it('rejects a cursor it did not make, and a nonsense limit', async () => {
+        await newThread();
+        const forged = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+        for (const cursor of ['not a cursor!', forged({}), forged({ u: 'yesterday', i: 'thr_1' }), forged([1, 2])]) {
+          await expect(store.list({ cursor })).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_input'));
+        }
+        for (const limit of [0, -1, 1.5]) {
+          await expect(store.list({ limit })).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_input'));
+        }
+        expect((await store.list({ limit: 10_000 })).threads).toHaveLength(1);
+      });
+    });
+
+    describe('status cache', () => {
+      it('rebuildStatusCache repairs a tampered status and last seq without reordering', async () => {
+        const id = await newThread();
+        await store.append(id, [decided('done_for_now', { message: 'Filed ENG-42' })], { expectedSeq: 1 });
+        const before = await summary(id);
+        expect(before).toMatchObject({ status: 'done', lastSeq: 2 });
+        await h.exec(`UPDATE threads SET status = 'ready', last_seq = 0 WHERE id = '${id}'`);
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 0 });
+        clock.advance(60_000);
+        await store.rebuildStatusCache();
+        expect(await summary(id)).toEqual(before);
+        expect(await store.claim({ owner: 'w1', leaseMs: 1000, limit: 10 })).toEqual([]);
+      });
+    });
+  });
+}
