@@ -8,17 +8,20 @@
 import { z } from 'zod';
 import { LinearError, type LinearErrorKind } from './linear-error.js';
 
+// Lenient on purpose: an unexpected field in an error must not turn Linear's refusal into an unreadable one.
+const maybe = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
 export const graphQLErrorEntry = z.object({
-  message: z.string().optional(),
-  path: z.array(z.union([z.string(), z.number()])).optional(),
-  extensions: z
-    .object({
-      code: z.string().optional(),
-      type: z.string().optional(),
-      userError: z.boolean().optional(),
-      userPresentableMessage: z.string().optional(),
-    })
-    .optional(),
+  message: maybe(z.string()),
+  path: maybe(z.array(z.union([z.string(), z.number()]))),
+  extensions: maybe(
+    z.object({
+      code: maybe(z.string()),
+      type: maybe(z.string()),
+      userError: maybe(z.boolean()),
+      userPresentableMessage: maybe(z.string()),
+    }),
+  ),
 });
 export type GraphQLErrorEntry = z.infer<typeof graphQLErrorEntry>;
 
@@ -39,10 +42,10 @@ export interface FailedReply {
 const sdkFailure = z.object({
   raw: z.object({
     response: z.object({
-      errors: z.array(graphQLErrorEntry).optional(),
-      error: z.string().optional(),
-      status: z.number().optional(),
-      headers: z.instanceof(Headers).optional(),
+      errors: z.array(graphQLErrorEntry).optional().catch([]),
+      error: maybe(z.string()),
+      status: maybe(z.number()),
+      headers: maybe(z.instanceof(Headers)),
     }),
   }),
 });

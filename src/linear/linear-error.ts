@@ -105,7 +105,7 @@ export class LinearError extends Error {
       typeof value === 'object' &&
       value !== null &&
       marker in value &&
-      (kind === undefined || (value as LinearError).kind === kind)
+      (kind === undefined || Reflect.get(value, 'kind') === kind)
     );
   }
 

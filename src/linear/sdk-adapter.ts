@@ -100,26 +100,27 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
     return parsed.data;
   }
 
-  const read = <K extends DocumentName>(name: K, variables: Record<string, unknown>, signal?: AbortSignal): Promise<ResponseOf<K>> =>
+  /** One document, retried per the policy: for reads, and for updates (which leave the same issue when repeated). */
+  const request = <K extends DocumentName>(name: K, variables: Record<string, unknown>, signal?: AbortSignal): Promise<ResponseOf<K>> =>
     withRetries(() => send(name, variables, signal), policy, signal);
 
   async function resolveTeam(ref: string, signal?: AbortSignal): Promise<string> {
     if (isUuid(ref)) return ref;
-    return resolveTeamRef(ref, (await read('teamRefs', {}, signal)).teams.nodes);
+    return resolveTeamRef(ref, (await request('teamRefs', {}, signal)).teams.nodes);
   }
 
   async function resolveUser(ref: string, signal?: AbortSignal): Promise<string> {
     if (isUuid(ref)) return ref;
-    return resolveUserRef(ref, (await read('findUsers', { value: ref }, signal)).users.nodes);
+    return resolveUserRef(ref, (await request('findUsers', { value: ref }, signal)).users.nodes);
   }
 
   async function teamContext(teamId: string, signal?: AbortSignal): Promise<TeamContext> {
-    const data = await read('teamContext', { teamId }, signal);
+    const data = await request('teamContext', { teamId }, signal);
     return toTeamContext(data.team, data.workspaceLabels.nodes);
   }
 
   async function issueContext(issueRef: string, signal?: AbortSignal): Promise<TeamContext> {
-    const data = await read('issueContext', { id: issueRef }, signal);
+    const data = await request('issueContext', { id: issueRef }, signal);
     return toTeamContext(data.issue.team, data.workspaceLabels.nodes);
   }
 
@@ -173,7 +174,7 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
     };
     const node = await createOnce<IssueNode>(
       () => absentIfNotFound(send('issueById', { id: input.id }, signal).then((d) => d.issue)),
-      async () => created((await send('issueCreate', { input }, signal)).issueCreate.issue, 'issueCreate'),
+      async () => resultOf((await send('issueCreate', { input }, signal)).issueCreate.issue, 'issueCreate'),
       signal,
     );
     return toIssue(node);
@@ -191,8 +192,8 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
       labelIds: changes.labelIds?.map((l) => (context === undefined ? l : resolveLabelRef(l, context.labels))),
     };
     // Setting the same fields twice leaves the same issue, so an update is retried like a read.
-    const data = await read('issueUpdate', { id: issueRef, input }, signal);
-    return toIssue(created(data.issueUpdate.issue, 'issueUpdate'));
+    const data = await request('issueUpdate', { id: issueRef, input }, signal);
+    return toIssue(resultOf(data.issueUpdate.issue, 'issueUpdate'));
   }
 
   async function addComment(issueRef: string, body: string, { idempotencyKey, signal }: WriteOptions) {
@@ -218,36 +219,36 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
     const term = search.query?.trim() ?? '';
     const nodes =
       term === ''
-        ? (await read('issues', { filter, first }, signal)).issues.nodes
-        : (await read('searchIssues', { term, filter, first }, signal)).searchIssues.nodes;
+        ? (await request('issues', { filter, first }, signal)).issues.nodes
+        : (await request('searchIssues', { term, filter, first }, signal)).searchIssues.nodes;
     return nodes.map(toIssueSummary);
   }
 
   return {
     async listTeams({ signal }: ReadOptions = {}) {
-      return toTeams(await read('teams', {}, signal));
+      return toTeams(await request('teams', {}, signal));
     },
 
     async listUsers({ teamId }: { teamId?: string } = {}, { signal }: ReadOptions = {}) {
-      if (teamId === undefined) return (await read('users', {}, signal)).users.nodes.map(toUser);
-      const team = await read('teamMembers', { teamId: await resolveTeam(teamId, signal) }, signal);
+      if (teamId === undefined) return (await request('users', {}, signal)).users.nodes.map(toUser);
+      const team = await request('teamMembers', { teamId: await resolveTeam(teamId, signal) }, signal);
       return team.team.members.nodes.map(toUser);
     },
 
     async listWorkflowStates({ teamId }: { teamId?: string } = {}, { signal }: ReadOptions = {}) {
-      if (teamId === undefined) return toWorkflowStates(await read('workflowStates', {}, signal));
+      if (teamId === undefined) return toWorkflowStates(await request('workflowStates', {}, signal));
       return (await teamContext(await resolveTeam(teamId, signal), signal)).states;
     },
 
     async listLabels({ teamId }: { teamId?: string } = {}, { signal }: ReadOptions = {}) {
-      if (teamId === undefined) return toLabels(await read('labels', {}, signal));
+      if (teamId === undefined) return toLabels(await request('labels', {}, signal));
       return (await teamContext(await resolveTeam(teamId, signal), signal)).labels;
     },
 
     searchIssues,
 
     async getIssue(issueRef: string, { signal }: ReadOptions = {}) {
-      return toIssueDetail((await read('issueDetail', { id: issueRef }, signal)).issue);
+      return toIssueDetail((await request('issueDetail', { id: issueRef }, signal)).issue);
     },
 
     createIssue,
@@ -257,7 +258,7 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
 }
 
 /** `success: false` or a missing entity after a mutation: Linear accepted the request and did nothing. */
-function created<T>(node: T | null, mutation: string): T {
+function resultOf<T>(node: T | null, mutation: string): T {
   if (node === null) throw new LinearError('server', `${mutation} reported no result`, { retryable: false });
   return node;
 }

@@ -65,6 +65,7 @@ export function issueUrl(urlKey: string, identifier: string, title: string): str
   const slug = title
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60)
