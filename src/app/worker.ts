@@ -6,7 +6,7 @@ import { HardwayError } from '../core/errors.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
-import type { Thread } from '../core/thread.js';
+import { pendingNotifications, type Thread } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from './logger.js';
 
@@ -35,6 +35,8 @@ export interface WorkerOptions {
   toolTimeoutMs?: number;
   /** How long `stop()` lets steps in flight finish before aborting them. */
   graceMs?: number;
+  /** How often paused threads are checked for notifications a channel failed to deliver. */
+  notifySweepMs?: number;
   /** Called after each thread run: tests and the CLI follow progress through it. */
   onRun?: (threadId: ThreadId, result: LoopResult | { outcome: 'lease_lost' | 'error' }) => void;
 }
@@ -100,9 +102,14 @@ export class Worker {
   }
 
   private async claimLoop(): Promise<void> {
+    let lastSweep = Date.now();
     while (this.running) {
       try {
         await this.claimSome();
+        if (Date.now() - lastSweep >= (this.options.notifySweepMs ?? 60_000)) {
+          lastSweep = Date.now();
+          await this.sweepNotifications();
+        }
       } catch (error) {
         this.options.logger.error({ err: error }, 'claiming threads failed');
       }
@@ -199,6 +206,23 @@ export class Worker {
     }
   }
 
+  /** Delivers what an earlier notify could not (a mail server down, say) for recently paused threads. */
+  async sweepNotifications(): Promise<number> {
+    if ((this.options.notifiers ?? []).length === 0) return 0;
+    let swept = 0;
+    for (const status of ['awaiting_human', 'awaiting_approval', 'done', 'failed'] as const) {
+      const page = await this.options.store.list({ status, limit: 200 });
+      for (const summary of page.threads) {
+        const thread = await this.options.store.load(summary.id);
+        const humanIntents = thread ? this.options.agents.get(thread.agent)?.definition.humanIntents : undefined;
+        if (thread === undefined || pendingNotifications(thread.events, humanIntents).length === 0) continue;
+        swept++;
+        await this.notify(thread.id, this.options.logger.child({ thread_id: thread.id }));
+      }
+    }
+    return swept;
+  }
+
   private async notify(threadId: ThreadId, log: Logger): Promise<void> {
     const thread = await this.options.store.load(threadId);
     if (thread === undefined) return;
@@ -206,7 +230,7 @@ export class Worker {
       try {
         await notifier.notify(thread);
       } catch (error) {
-        log.error({ err: error }, 'notifying the human failed; the notification stays pending');
+        log.error({ err: error }, 'notifying the human failed; the sweep retries it');
       }
     }
   }
