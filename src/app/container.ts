@@ -12,6 +12,7 @@ import { openStore } from '../store/open-store.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { openEmailChannel, type EmailChannel } from './email-channel.js';
 import { openLinear } from './open-linear.js';
 import { ThreadService } from './thread-service.js';
 import { Worker, type Notifier, type RegisteredAgent } from './worker.js';
@@ -37,6 +38,7 @@ export interface Container {
   service: ThreadService;
   worker: Worker;
   app: Hono;
+  email?: EmailChannel;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,19 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const model =
     overrides.model ?? (config.llm.ok ? linearAssistantModel(config.llm.config) : unconfiguredModel(config.llm.problem));
   const agents = new Map<string, RegisteredAgent>([[LINEAR_ASSISTANT, { definition, model }]]);
+  // The worker is told about new work by channels built before it; the closure reaches it once it exists.
+  let wake = (): void => {};
+  const email = openEmailChannel({
+    env: config.env,
+    port: config.port,
+    store,
+    agent: LINEAR_ASSISTANT,
+    ids,
+    clock,
+    logger,
+    onWork: () => wake(),
+    cursorFile: config.imapCursorFile,
+  });
 
   const worker = new Worker({
     store,
@@ -70,7 +85,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     ids,
     clock,
     logger,
-    notifiers: overrides.notifiers ?? [],
+    notifiers: overrides.notifiers ?? (email?.notifier ? [email.notifier] : []),
     concurrency: config.worker.concurrency,
     leaseMs: config.worker.leaseMs,
     pollMs: config.worker.pollMs,
@@ -78,6 +93,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     toolTimeoutMs: config.worker.toolTimeoutMs,
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
   });
+  wake = () => worker.wake();
   const service = new ThreadService({ store, agents, defaultAgent: LINEAR_ASSISTANT, limits: config.limits, ids, clock, onWork: () => worker.wake() });
 
   const health: Record<string, HealthCheck> = {
@@ -98,7 +114,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     logger,
     health,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
-    ...(overrides.mounts ? { mounts: overrides.mounts } : {}),
+    mounts: { ...email?.mounts, ...overrides.mounts },
   });
 
   return {
@@ -110,7 +126,9 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     service,
     worker,
     app,
+    ...(email ? { email } : {}),
     async close() {
+      await email?.imap?.stop();
       await worker.stop();
       await linearHandle.close();
       if (!overrides.store) await store.close();

@@ -58,16 +58,23 @@ export function pendingCall(
   for (const [i, e] of events.entries()) {
     if (e.type !== 'step_decided' || finished.has(e.data.callId)) continue;
     if (humanIntents.ask.includes(e.data.intent) || humanIntents.done.includes(e.data.intent)) continue;
-    const later = events.slice(i + 1);
-    const callId = e.data.callId;
-    // A free-text reply while approval is pending is feedback: the step is dropped and the model revises it.
-    const superseded =
-      later.some((l) => l.type === 'approval_requested' && l.data.callId === callId) &&
-      !later.some((l) => l.type === 'approval_granted' && l.data.callId === callId) &&
-      later.some((l) => l.type === 'human_replied');
-    if (!superseded) return e;
+    if (!supersededByFeedback(events.slice(i + 1), e.data.callId)) return e;
   }
   return undefined;
+}
+
+/**
+ * A free-text reply while a call's approval is pending is feedback: the step is dropped and the model revises it.
+ * A grant that arrives only after such feedback does not bring the old step back.
+ */
+function supersededByFeedback(later: readonly ThreadEvent[], callId: CallId): boolean {
+  let requested = false;
+  for (const l of later) {
+    if (l.type === 'approval_requested' && l.data.callId === callId) requested = true;
+    else if (requested && l.type === 'approval_granted' && l.data.callId === callId) return false;
+    else if (requested && l.type === 'human_replied') return true;
+  }
+  return false;
 }
 
 /** Whether the approval a call needs has been given after it was requested. */

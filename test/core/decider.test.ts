@@ -169,3 +169,13 @@ describe('status and pending calls are derived from events', () => {
     expect(pendingCall(thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' })).events)).toBeUndefined();
   });
 });
+
+describe('late approvals', () => {
+  it('a grant after feedback does not revive the superseded step', () => {
+    const base = [ev('email_received', email('x')), ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
+    const late = thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' }), ev('approval_granted', { callId: call(1), by: 'a' }));
+    expect(pendingCall(late.events)).toBeUndefined();
+    const inTime = thread(...base, ev('approval_granted', { callId: call(1), by: 'a' }), ev('human_replied', { channel: 'email', message: 'thanks' }));
+    expect(pendingCall(inTime.events)?.data.callId).toBe(call(1));
+  });
+});

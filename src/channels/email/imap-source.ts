@@ -2,7 +2,8 @@
 //
 // New messages are found by UID above the saved cursor, fed to the intake one by one, then marked \Seen (and moved,
 // when configured) and the cursor advanced. A crash between intake and cursor means the message is read again,
-// which the Message-ID dedupe makes harmless; the same holds for a full rescan after UIDVALIDITY changes.
+// which the Message-ID dedupe makes harmless. A scan from the start (first run, UIDVALIDITY changed) skips mail
+// already \Seen.
 import type { ConnectionOptions } from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
@@ -81,12 +82,21 @@ export function createImapSource(deps: ImapSourceDeps): ImapSource {
     if (box === false) throw new Error('no mailbox selected');
     const cursor = await cursorFor(box.uidValidity);
     if (box.exists === 0) return;
+    // A scan from the start (first run, or UIDVALIDITY changed) skips \Seen mail: that was handled already, by
+    // us or by a person, and a years-old inbox must not turn into hundreds of new threads.
+    const fromStart = cursor.lastUid === 0;
     // "n:*" always names the newest message even when its UID is below n, hence the filter.
-    const found = await client.fetchAll(`${cursor.lastUid + 1}:*`, { uid: true, size: true }, { uid: true });
+    const found = await client.fetchAll(`${cursor.lastUid + 1}:*`, { uid: true, size: true, flags: true }, { uid: true });
     const fresh = found.filter((m) => m.uid > cursor.lastUid).sort((a, b) => a.uid - b.uid);
+    let skipped = 0;
     for (const meta of fresh) {
       if (stopping) return;
       const uid = String(meta.uid);
+      if (fromStart && meta.flags?.has('\\Seen') === true) {
+        skipped++;
+        cursor.lastUid = meta.uid;
+        continue;
+      }
       let outcome: IntakeOutcome;
       if (meta.size !== undefined && meta.size > deps.maxBytes) {
         logger.warn({ uid: meta.uid, bytes: meta.size, limit: deps.maxBytes }, 'IMAP message over the size limit: not downloaded');
@@ -102,6 +112,10 @@ export function createImapSource(deps: ImapSourceDeps): ImapSource {
       cursor.lastUid = meta.uid;
       await deps.cursors.save(key, cursor);
       deps.onProcessed?.({ uid: meta.uid, outcome });
+    }
+    if (skipped > 0) {
+      await deps.cursors.save(key, cursor);
+      logger.info({ mailbox: settings.mailbox, skipped }, 'IMAP scan from the start: skipped mail already marked \\Seen');
     }
   }
 

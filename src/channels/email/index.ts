@@ -16,6 +16,6 @@ export { createApprovalToken, verifyApprovalToken, type ApprovalClaim } from './
 export { createImapSource, type ImapSource, type ImapSourceDeps } from './imap-source.js';
 export { createFileCursorStore, createMemoryCursorStore, type ImapCursor, type ImapCursorStore } from './imap-cursor-store.js';
 export { createSmtpMailer, type Mailer, type OutboundEmail, type SendReceipt } from './mailer.js';
-export { createEmailNotifier, replySubject, type EmailNotifier, type EmailNotifierDeps, type NotifyResult } from './notifier.js';
+export { asThreadNotifier, createEmailNotifier, replySubject, type EmailNotifier, type EmailNotifierDeps, type NotifyResult } from './notifier.js';
 export { threadReplyAddress } from './thread-token.js';
 export { INBOUND_SOURCE, OUTBOUND_SOURCE } from './thread-mapping.js';

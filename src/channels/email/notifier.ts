@@ -6,7 +6,7 @@
 // same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
 import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
-import { defaultHumanIntents, pendingNotifications, type HumanIntents } from '../../core/thread.js';
+import { defaultHumanIntents, pendingNotifications, type HumanIntents, type Thread } from '../../core/thread.js';
 import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
 import { createApprovalToken } from './approval-token.js';
@@ -42,8 +42,11 @@ export type NotifyResult =
   | { kind: 'failed'; sent: Array<{ eventId: string; messageIds: string[] }>; eventId: string; error: string };
 
 export interface EmailNotifier {
-  /** Sends everything the thread owes by email; safe to call after every step and concurrently. */
-  notify(threadId: ThreadId): Promise<NotifyResult>;
+  /**
+   * Sends everything the thread owes by email; safe to call after every step and concurrently. Takes the thread
+   * or its id (so it fits the worker's `Notifier`); the thread is re-read either way, to see what was just sent.
+   */
+  notify(thread: ThreadId | Pick<Thread, 'id'>): Promise<NotifyResult>;
 }
 
 const MAX_REFERENCES = 20;
@@ -163,7 +166,8 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   }
 
   return {
-    async notify(threadId) {
+    async notify(target) {
+      const threadId = typeof target === 'string' ? target : target.id;
       const previous = running.get(threadId) ?? Promise.resolve<NotifyResult>({ kind: 'notified', sent: [] });
       const next = previous.catch(() => undefined).then(() => run(threadId));
       running.set(threadId, next);
@@ -172,6 +176,19 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
       } finally {
         if (running.get(threadId) === next) running.delete(threadId);
       }
+    },
+  };
+}
+
+/**
+ * The shape the worker calls after a thread pauses (`notify(thread): Promise<void>`): a failed send becomes an
+ * error there, so the worker logs that the notification stays pending.
+ */
+export function asThreadNotifier(notifier: EmailNotifier): { notify(thread: Pick<Thread, 'id'>): Promise<void> } {
+  return {
+    async notify(thread) {
+      const result = await notifier.notify(thread);
+      if (result.kind === 'failed') throw new Error(`email notification for ${result.eventId} not sent: ${result.error}`);
     },
   };
 }

@@ -18,6 +18,8 @@ export interface SplitReply {
 // The prompt is the consumer: a long quoted history costs tokens and adds little; fullBody keeps all of it.
 const MAX_PREVIOUS = 10;
 const MAX_PREVIOUS_BODY = 4000;
+const MAX_ATTRIBUTION = 400;
+const MAX_STRIP_INPUT = 32 * 1024;
 
 const forwardMarker = /^\s*(?:-{2,}\s*(?:Forwarded message|Forwarded Message)\s*-{2,}|Begin forwarded message:)\s*$/i;
 const originalMessage = /^\s*-{2,}\s*(?:Original Message|Reply Message)\s*-{2,}\s*$/i;
@@ -50,6 +52,8 @@ function onWrote(lines: readonly string[], i: number): Attribution | undefined {
   let joined = '';
   for (let j = i; j < Math.min(lines.length, i + 3); j++) {
     joined = `${joined} ${lines[j] ?? ''}`.trim();
+    // Attributions are short; bounding the input keeps the regex below linear on hostile lines.
+    if (joined.length > MAX_ATTRIBUTION) return undefined;
     const m = /^On\s+(.*?)[,\s]*((?:[^,]*<[^<>]+>)|(?:[^,\s]+@[^,\s]+)|(?:[^,]+))\s+wrote:?\s*$/i.exec(joined);
     if (m) {
       const at = m[1]?.trim().replace(/,$/, '');
@@ -160,11 +164,21 @@ function parseQuoted(lines: readonly string[], depth = 0): PreviousMessage[] {
   return out;
 }
 
-function stripNewText(text: string): string {
+function stripQuotesAndSignature(text: string): string {
   const withoutQuotes = extractFromPlain(text).trim();
   const visible = new EmailReplyParser().read(withoutQuotes).getVisibleText().trim();
   // email-reply-parser hides a message that is nothing but a sign-off; keep planer's result then.
   return visible === '' ? withoutQuotes : visible;
+}
+
+function stripNewText(text: string): string {
+  if (text.length <= MAX_STRIP_INPUT) return stripQuotesAndSignature(text);
+  // planer's splitter regexes backtrack badly on huge inputs: cut at our own (bounded) boundary first and only
+  // hand the libraries what is left when that is small; a very long new message is kept as it is.
+  const lines = text.split('\n');
+  const boundary = firstBoundary(lines);
+  const fresh = boundary === undefined ? text : lines.slice(0, boundary).join('\n');
+  return fresh.length <= MAX_STRIP_INPUT ? stripQuotesAndSignature(fresh) : fresh.trim();
 }
 
 export function splitReply(text: string, subject = ''): SplitReply {
