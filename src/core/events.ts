@@ -106,18 +106,22 @@ export interface ApprovalGranted {
   callId?: CallId;
   by: string;
   comment?: string;
+  /** The channel's id of the message that carried the decision (an email's Message-ID), for threading answers. */
+  messageId?: string;
 }
 
 export interface ApprovalDenied {
   callId?: CallId;
   by: string;
   reason?: string;
+  messageId?: string;
 }
 
 export interface HumanReplied {
   from?: string;
   channel: string;
   message: string;
+  messageId?: string;
 }
 
 export interface MessageSent {

@@ -59,7 +59,7 @@ it('email in → question out, threaded → reply in resumes the same thread', a
   const replyTo = question.replyTo?.value[0]?.address ?? '';
   expect(replyTo).toMatch(/^assistant\+thr_\w+\.[\w-]+@hardway\.test$/);
 
-  const reply = rawMail({ from: 'Alex <alex@example.com>', to: replyTo, subject: 'Re: Fridges', body: 'Operations.\n\nOn Mon, the assistant wrote:\n> Which team?', inReplyTo: question.messageId ?? '', references: `<first@example.com> ${question.messageId ?? ''}`, headers: [trustedPass()] });
+  const reply = rawMail({ from: 'Alex <alex@example.com>', to: replyTo, subject: 'Re: Fridges', body: 'Operations.\n\nOn Mon, the assistant wrote:\n> Which team?', messageId: '<reply@example.com>', inReplyTo: question.messageId ?? '', references: `<first@example.com> ${question.messageId ?? ''}`, headers: [trustedPass()] });
   expect((await post(reply)).status).toBe(202);
   expect((await post(reply)).status).toBe(200);
   await c.worker.drain();
@@ -68,5 +68,9 @@ it('email in → question out, threaded → reply in resumes the same thread', a
   const thread = await c.service.load(threads[0]?.id ?? ('' as never));
   expect(thread.events.filter((e) => e.type === 'human_replied').map((e) => e.type === 'human_replied' && e.data.message)).toEqual(['Operations.']);
   expect(llm.requests[1]?.prompt).toContain('<human_response>\n    message: "Operations."');
-  await smtp.waitFor(2);
+  const answer = await simpleParser((await smtp.waitFor(2))[1]?.raw ?? Buffer.alloc(0));
+  expect(answer.text).toContain('Thanks, noted.');
+  // The answer replies to the person's latest email, and the chain keeps the whole conversation in order.
+  expect(answer.inReplyTo).toBe('<reply@example.com>');
+  expect(answer.references).toEqual(['<first@example.com>', question.messageId, '<reply@example.com>']);
 });

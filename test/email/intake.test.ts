@@ -79,7 +79,7 @@ describe('email intake', () => {
       source: 'test',
     });
     expect(outcome).toEqual({ kind: 'resumed', threadId, event: 'human_replied' });
-    expect((await lastEvent(h, threadId))?.data).toEqual({ from: 'alice@example.com', channel: 'email', message: 'Platform, please.' });
+    expect((await lastEvent(h, threadId))?.data).toEqual({ from: 'alice@example.com', channel: 'email', message: 'Platform, please.', messageId: expect.stringMatching(/^<test-\d+-\d+@example\.com>$/) });
     expect(deriveStatus((await h.store.load(threadId))?.events ?? [])).toBe('ready');
   });
 
@@ -130,7 +130,7 @@ describe('email intake', () => {
     it('"approve" from the original sender grants the pending call, with the lines below as comment', async () => {
       const { h, threadId, callId, reply } = await awaitingApproval();
       expect(await reply('alice@example.com', 'Approve\nGo ahead, thanks.')).toEqual({ kind: 'resumed', threadId, event: 'approval_granted' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', comment: 'Go ahead, thanks.' });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', comment: 'Go ahead, thanks.', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it.each(['yes', 'Y', 'LGTM!', 'approved.'])('"%s" approves', async (word) => {
@@ -141,7 +141,7 @@ describe('email intake', () => {
     it('"deny <reason>" denies with the reason', async () => {
       const { h, threadId, callId, reply } = await awaitingApproval();
       expect(await reply('alice@example.com', 'deny: wrong team, use Billing')).toEqual({ kind: 'resumed', threadId, event: 'approval_denied' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', reason: 'wrong team, use Billing' });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', reason: 'wrong team, use Billing', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it('"no" with the reason on the next lines denies', async () => {
@@ -153,7 +153,7 @@ describe('email intake', () => {
     it('anything else while awaiting approval is feedback for the model', async () => {
       const { h, threadId, reply } = await awaitingApproval();
       expect(await reply('alice@example.com', 'yes, but put it in Billing')).toEqual({ kind: 'resumed', threadId, event: 'human_replied' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ from: 'alice@example.com', channel: 'email', message: 'yes, but put it in Billing' });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ from: 'alice@example.com', channel: 'email', message: 'yes, but put it in Billing', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it('"approve" from a participant who is not an approver does not approve', async () => {
@@ -169,7 +169,7 @@ describe('email intake', () => {
       expect(await first.reply('alice@example.com', 'approve')).toEqual({ kind: 'resumed', threadId: first.threadId, event: 'human_replied' });
       const second = await awaitingApproval({ APPROVERS: 'bob@example.com' });
       expect(await second.reply('bob@example.com', 'Approve')).toEqual({ kind: 'resumed', threadId: second.threadId, event: 'approval_granted' });
-      expect((await lastEvent(second.h, second.threadId))?.data).toEqual({ callId: second.callId, by: 'bob@example.com' });
+      expect((await lastEvent(second.h, second.threadId))?.data).toEqual({ callId: second.callId, by: 'bob@example.com', messageId: expect.stringMatching(/^<test-/) });
     });
   });
 });

@@ -131,7 +131,7 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       if (!participantsOf(first, config.approvers, config.address).has(sender)) {
         return drop(mail, 'not_participant', 'the sender is not a participant of the thread', { threadId, from: sender });
       }
-      const event = replyEvent(thread.events, sender, body, first);
+      const event = withMessageId(replyEvent(thread.events, sender, body, first), email.messageId);
       try {
         const appended = await store.append(threadId, [event], {
           expectedSeq: lastSeq(thread),
@@ -239,4 +239,16 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       }
     },
   };
+}
+
+/** Remembers which email carried a reply or decision, so our answer can be threaded under it. */
+function withMessageId(event: NewEvent, messageId: string): NewEvent {
+  switch (event.type) {
+    case 'human_replied':
+    case 'approval_granted':
+    case 'approval_denied':
+      return { ...event, data: { ...event.data, messageId } } as NewEvent;
+    default:
+      return event;
+  }
 }

@@ -62,10 +62,26 @@ export function replySubject(subject: string): string {
   return `Re: ${s === '' ? 'your request' : s}`;
 }
 
-/** The original mail, then everything we sent since: the chain mail clients thread on (RFC 5322 §3.6.4). */
+/** Message-IDs of the person's emails after the first: their replies and emailed decisions. */
+function inboundReplies(events: readonly ThreadEvent[]): string[] {
+  return events.flatMap((e) =>
+    (e.type === 'human_replied' || e.type === 'approval_granted' || e.type === 'approval_denied') && e.data.messageId ? [e.data.messageId] : [],
+  );
+}
+
+/** The newest email from the person: what our answer replies to. */
+function replyingTo(first: EmailReceived, events: readonly ThreadEvent[]): string {
+  return inboundReplies(events).at(-1) ?? first.messageId;
+}
+
+/** The original mail, then every message of the conversation since, in order: what mail clients thread on. */
 function referenceChain(first: EmailReceived, events: readonly ThreadEvent[]): string[] {
-  const ours = events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === 'email' && e.data.messageId ? [e.data.messageId] : []));
-  const chain = [...new Set([...first.references, first.messageId, ...ours])];
+  const later = events.flatMap((e) => {
+    if (e.type === 'message_sent' && e.data.channel === 'email' && e.data.messageId) return [e.data.messageId];
+    if ((e.type === 'human_replied' || e.type === 'approval_granted' || e.type === 'approval_denied') && e.data.messageId) return [e.data.messageId];
+    return [];
+  });
+  const chain = [...new Set([...first.references, first.messageId, ...later])];
   // Keep the root and the newest: that is what threading needs when the chain grows long.
   return chain.length <= MAX_REFERENCES ? chain : [chain[0] ?? first.messageId, ...chain.slice(-(MAX_REFERENCES - 1))];
 }
@@ -132,7 +148,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
             text: letter.content.text,
             html: letter.content.html,
             messageId,
-            inReplyTo: first.messageId,
+            inReplyTo: replyingTo(first, events),
             references,
             headers: {
               // RFC 3834: we are a responder; well-behaved autoresponders will not answer us back.
