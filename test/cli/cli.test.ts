@@ -88,12 +88,12 @@ describe('hardway CLI', () => {
   it('run: asks for approval at the terminal; a denial’s reason reaches the model', async () => {
     llm.reset();
     llm.script(
-      { intent: 'update_issue', issue_ids: ['OPS-1'], changes: { state_id: 'Done' } },
-      { intent: 'done_for_now', message: 'Left OPS-1 open as you asked.' },
+      { intent: 'update_issue', issue_ids: ['OPS-37'], changes: { state_id: 'Done' } },
+      { intent: 'done_for_now', message: 'Left OPS-37 open as you asked.' },
     );
-    const { code, stdout } = await hardway(['run', 'close OPS-1'], ['not yet, the vendor has not confirmed']);
+    const { code, stdout } = await hardway(['run', 'close OPS-37'], ['not yet, the vendor has not confirmed']);
     expect(code).toBe(0);
-    expect(stdout).toContain('Approve? Update OPS-1: status → Done');
+    expect(stdout).toContain('Approve? Update OPS-37: status → Done');
     expect(stdout).toContain('✗ denied by');
     expect(llm.requests[1]?.prompt).toContain('reason: "not yet, the vendor has not confirmed"');
   }, 60_000);

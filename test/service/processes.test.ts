@@ -99,6 +99,23 @@ describe.skipIf(!postgresAvailable())('two server processes against one PostgreS
     expect(ran(a).size).toBeGreaterThan(0);
     expect(ran(b).size).toBeGreaterThan(0);
   }, 120_000);
+
+  it('launch on one process, approve through the other: the tool runs once and the thread is done', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    llm.reset();
+    llm.script(
+      { intent: 'update_issue', issue_ids: ['OPS-37'], changes: { state_id: 'Done' } },
+      { intent: 'done_for_now', message: 'Closed OPS-37.' },
+    );
+    const id = await launch(a, 'close OPS-37');
+    await until(async () => (await thread(b, id)).status === 'awaiting_approval');
+    const res = await fetch(`${b.url}/v1/threads/${id}/responses`, { method: 'POST', headers, body: JSON.stringify({ type: 'approval', approved: true, by: 'alex@company.com' }) });
+    expect(res.status).toBe(202);
+    await until(async () => (await thread(a, id)).status === 'done');
+    const t = await thread(a, id);
+    expect(t.events.map((e) => e.type)).toEqual(['message_received', 'step_decided', 'approval_requested', 'approval_granted', 'tool_succeeded', 'step_decided']);
+    expect(JSON.stringify(t.events[4]?.data)).toContain('"type":"completed"');
+  }, 120_000);
 });
 
 describe('SIGTERM during a step', () => {
