@@ -1,10 +1,10 @@
 // A throwaway PostgreSQL cluster for tests: initdb into a temp dir, start on a free 127.0.0.1 port, remove on stop.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port.js';
 
 export interface TestPostgres {
   /** A database created for this cluster. */
@@ -49,17 +49,6 @@ export function postgresAvailable(): boolean {
   return false;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** Runs a server tool, as the `postgres` OS user when we are root: postgres refuses to run as root. */
 function run(bin: string, args: string[], asPostgres: boolean): void {
