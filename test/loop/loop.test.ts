@@ -68,6 +68,16 @@ describe('the loop, through the real BAML runtime', () => {
     expect(h.calls).toEqual([]);
   });
 
+  it('never acts on a reply cut off by the token limit, even when it parses', async () => {
+    h = await loopHarness(llm, { list_teams: async () => teams });
+    llm.script({ finishReason: 'length', content: { intent: 'list_teams' } }, { intent: 'done_for_now', message: 'ok' });
+    const id = await h.start('teams?');
+    await h.run(id);
+    const rejected = (await h.thread(id)).events.find((e) => e.type === 'step_rejected');
+    expect(rejected?.type === 'step_rejected' && rejected.data.reason).toBe('the reply was cut off (finish_reason=length)');
+    expect(h.calls).toEqual([]);
+  });
+
   it('escalates to a human after consecutive unusable replies instead of looping', async () => {
     h = await loopHarness(llm, {}, { limits: { maxSteps: 20, maxConsecutiveErrors: 3 } });
     llm.script('nope', 'still not json', '{"intent": ');
