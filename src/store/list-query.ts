@@ -3,6 +3,7 @@ import type { ThreadStatus } from '../core/thread.js';
 import type { ListPosition } from './cursor.js';
 
 export interface ListQueryInput {
+  id?: string;
   status?: ThreadStatus;
   agent?: string;
   after?: ListPosition;
@@ -29,6 +30,7 @@ export function listQuery(input: ListQueryInput, dialect: Dialect): { sql: strin
   if (input.status === 'running') where.push(live);
   // The derived status column is only what a thread reports when nobody holds it.
   else if (input.status !== undefined) where.push(`status = ${add(input.status)}`, `NOT ${live}`);
+  if (input.id !== undefined) where.push(`id = ${add(input.id)}`);
   if (input.agent !== undefined) where.push(`agent = ${add(input.agent)}`);
   if (input.after !== undefined) {
     where.push(`(updated_at, id) < (${dialect.timestamp(add(input.after.updatedAt))}, ${add(input.after.id)})`);

@@ -157,6 +157,7 @@ class PostgresThreadStore implements ThreadStore {
     const limit = pageLimit(options.limit);
     const { sql, params } = listQuery(
       {
+        ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),

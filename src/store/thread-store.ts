@@ -42,6 +42,8 @@ export interface AppendOptions {
 export type AppendResult = { duplicate: false; events: ThreadEvent[] } | { duplicate: true; threadId: ThreadId };
 
 export interface ListOptions {
+  /** Just this thread: how to read one thread's status including `running`. */
+  id?: ThreadId;
   status?: ThreadStatus;
   agent?: string;
   /** At most 200. */

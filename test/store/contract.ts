@@ -36,6 +36,9 @@ class ManualClock implements Clock {
 }
 
 const agent = 'linear-assistant';
+function never(): never {
+  throw new Error('expected a value');
+}
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const customIntents: HumanIntents = { ask: ['ask_manager'], done: ['all_set'] };
 
@@ -404,6 +407,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await store.list({ status: 'running' })).threads.map((t) => t.id)).toEqual([t2, t1]);
         expect((await store.list({ status: 'ready' })).threads).toEqual([]);
         expect(await claim('w2')).toEqual([]);
+        expect((await store.list({ id: t1 })).threads.map((t) => [t.id, t.status])).toEqual([[t1, 'running']]);
+        await store.release(leases[0] ?? never());
+        expect((await store.list({ id: t1 })).threads.map((t) => [t.id, t.status])).toEqual([[t1, 'ready']]);
       });
 
       it("a killed worker's lease is taken over after it expires, and the stale worker can no longer write", async () => {

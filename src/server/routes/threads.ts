@@ -57,8 +57,10 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
 
   app.get('/:id', async (c) => {
     const thread = await deps.service.load(threadIdFrom(c));
-    const humanIntents = deps.agents.get(thread.agent)?.definition.humanIntents;
-    return c.json({ id: thread.id, agent: thread.agent, status: deriveStatus(thread.events, humanIntents), events: thread.events });
+    // The store knows whether a worker holds it right now (`running`); the events know everything else.
+    const [summary] = (await deps.store.list({ id: thread.id, limit: 1 })).threads;
+    const status = summary?.status ?? deriveStatus(thread.events, deps.agents.get(thread.agent)?.definition.humanIntents);
+    return c.json({ id: thread.id, agent: thread.agent, status, events: thread.events });
   });
 
   app.get('/:id/context', async (c) => {
