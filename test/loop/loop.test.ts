@@ -44,6 +44,12 @@ describe('the loop, through the real BAML runtime', () => {
     expect(prompts[1]?.startsWith(prompts[0] ?? '∅')).toBe(true);
     expect(prompts[2]?.startsWith(prompts[1] ?? '∅')).toBe(true);
     expect(prompts[2]).toContain('<issue_create_result>');
+    // The whole prompt, system rules and output format included, extends the last one but for the closing question.
+    const whole = llm.requests.map((r) => r.prompt);
+    const head = (p: string): string => p.slice(0, p.lastIndexOf('What should the next step be?')).trimEnd();
+    expect(whole[1]?.startsWith(head(whole[0] ?? '∅'))).toBe(true);
+    expect(whole[2]?.startsWith(head(whole[1] ?? '∅'))).toBe(true);
+    expect(head(whole[0] ?? '').length / (whole[0]?.length ?? 1)).toBeGreaterThan(0.95);
   });
 
   it('turns malformed output into an event with the parser’s reason and asks again', async () => {

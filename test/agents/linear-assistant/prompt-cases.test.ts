@@ -35,7 +35,7 @@ describe('the prompt', () => {
   });
   afterAll(async () => llm.close());
 
-  it('sends the system rules, the thread and the output format; answers parse through the scripted model', async () => {
+  it('sends the rules and output format first, then the thread; answers parse through the scripted model', async () => {
     const t = tests.find((x) => x.name === 'TeamIDErrorAsksForMoreInput');
     llm.script('{"intent": "list_teams"}');
     const model = linearAssistantModel({ provider: 'openai-compatible', model: 'stub', baseUrl: llm.baseUrl, timeoutMs: 5_000, maxRetries: 0 });
@@ -45,7 +45,9 @@ describe('the prompt', () => {
     expect(system?.role).toBe('system');
     expect(system?.content).toContain('Never invent an id');
     expect(user?.content).toContain('error running create_issue: invalid input: teamId must be a UUID.');
-    expect(user?.content).toContain('intent: "list_teams",');
-    expect(user?.content).toContain('intent: "done_for_now",');
+    // The output format is fixed, so it sits before the thread: each step's prompt then extends the last one.
+    expect(system?.content).toContain('intent: "list_teams",');
+    expect(system?.content).toContain('intent: "done_for_now",');
+    expect(user?.content.trimEnd().endsWith('What should the next step be?')).toBe(true);
   });
 });
