@@ -1,0 +1,198 @@
+// The whole benchmark: every figure, every system, one stub model, one report. bench/run.ts is the CLI around it;
+// test/bench/bench-smoke.test.ts runs it with tiny sizes so it cannot rot.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { findPostgresBinDir, startPostgres, type TestPostgres } from '../../test/support/postgres.js';
+import { MODEL_STEPS } from '../scenarios/email-triage.js';
+import { hardwaySystem } from './hardway-system.js';
+import { machineInfo } from './machine.js';
+import { installPeers, loadPeers, peersInstalled } from './peers.js';
+import { promptFigures, type PromptFigures } from './prompt-tokens.js';
+import { computeRatios, type BenchReport } from './report.js';
+import { runScenarios, type RunnerEntry } from './scenario-runs.js';
+import { summarize, type Summary } from './stats.js';
+import { measureStoredThreads, type StoredThreadsPoint } from './stored-threads.js';
+import { startBenchStub, type BenchStub } from './stub-model.js';
+import type { BenchSystem } from './system.js';
+import { measureInFlight } from './threads-in-flight.js';
+import { measureIntake } from './webhook-intake.js';
+
+export interface BenchOptions {
+  command: string;
+  quick: boolean;
+  /** Scenario runs per system for figures 1–4, after `warmup` unmeasured ones. */
+  runs: number;
+  warmup: number;
+  storedSizes: number[];
+  resumesPerSize: number;
+  intake: { durationSec: number; warmupSec: number; connections: number };
+  inFlight: { counts: number[]; delayMs: number; repeats: (n: number) => number };
+  /** auto: use the peers if installed; install: install them first when missing; skip: Hardway only. */
+  peers: 'auto' | 'install' | 'skip';
+  postgres: boolean;
+  log: (line: string) => void;
+}
+
+export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
+  quick: false,
+  runs: 50,
+  warmup: 3,
+  storedSizes: [1_000, 10_000, 100_000],
+  resumesPerSize: 7,
+  intake: { durationSec: 5, warmupSec: 1, connections: 16 },
+  inFlight: { counts: [1, 10, 100, 500], delayMs: 200, repeats: () => 3 },
+  peers: 'install',
+  postgres: true,
+};
+
+export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
+  quick: true,
+  runs: 2,
+  warmup: 1,
+  storedSizes: [10],
+  resumesPerSize: 1,
+  intake: { durationSec: 1, warmupSec: 0, connections: 2 },
+  inFlight: { counts: [1, 2], delayMs: 200, repeats: () => 1 },
+  peers: 'auto',
+  postgres: true,
+};
+
+async function peerSystems(options: BenchOptions): Promise<{ systems: BenchSystem[]; skipped: string[] }> {
+  if (options.peers === 'skip') return { systems: [], skipped: ['the peers (--hardway-only)'] };
+  if (!peersInstalled()) {
+    if (options.peers === 'auto') return { systems: [], skipped: ['the peers: bench/peers/node_modules is missing (`npm run bench` installs it)'] };
+    const installed = installPeers(options.log);
+    if (!installed.ok) return { systems: [], skipped: [`the peers: ${installed.reason}`] };
+  }
+  const { systems, problems } = await loadPeers();
+  return { systems, skipped: problems };
+}
+
+async function openAll(systems: readonly BenchSystem[], dir: string, stubUrl: (id: string) => string, phase: string): Promise<RunnerEntry[]> {
+  const entries: RunnerEntry[] = [];
+  for (const system of systems) {
+    const folder = join(dir, `${system.id}-${phase}`);
+    mkdirSync(folder, { recursive: true });
+    entries.push({ id: system.id, instance: await system.open({ baseUrl: stubUrl(system.id), dir: folder }) });
+  }
+  return entries;
+}
+
+async function closeAll(entries: readonly RunnerEntry[]): Promise<void> {
+  for (const entry of entries) await entry.instance.close();
+}
+
+/** Every system must have played the scenario as written: a failed tool call voids the figures. */
+function assertClean(stub: BenchStub, phase: string): void {
+  if (stub.errors.length > 0) throw new Error(`${phase}: ${stub.errors.length} problem(s), e.g. ${stub.errors.slice(0, 3).join('; ')}`);
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const began = performance.now();
+  const log = options.log;
+  const peers = await peerSystems(options);
+  const systems = [hardwaySystem, ...peers.systems];
+  for (const s of peers.skipped) log(`skipping ${s}`);
+  const dir = mkdtempSync(join(tmpdir(), 'hardway-bench-'));
+  const stub = await startBenchStub(Object.fromEntries(systems.map((s) => [s.id, s.id === hardwaySystem.id ? 'json-content' : 'tool-calls'])));
+  let postgres: TestPostgres | undefined;
+  try {
+    // Figures 1–4.
+    log(`figures 1–4: ${options.warmup} + ${options.runs} scenario runs per system (${systems.map((s) => s.name).join(', ')})`);
+    let entries = await openAll(systems, dir, stub.baseUrl, 'runs');
+    const runs = await runScenarios(entries, stub, { runs: options.runs, warmup: options.warmup });
+    await closeAll(entries);
+    assertClean(stub, 'figures 1–4');
+    stub.clear();
+    const overheadPerStepMs: Record<string, Summary> = {};
+    const stateBytesTotal: Record<string, Summary> = {};
+    const stateBytesPerStep: Record<string, Summary> = {};
+    const stateRows: Record<string, number> = {};
+    const pauseToResumeMs: Record<string, Summary> = {};
+    const prompts: Record<string, PromptFigures> = {};
+    for (const [id, records] of runs) {
+      overheadPerStepMs[id] = summarize(records.map((r) => r.overheadPerStepMs));
+      stateBytesTotal[id] = summarize(records.map((r) => r.stateBytes));
+      stateBytesPerStep[id] = summarize(records.map((r) => r.stateBytes / MODEL_STEPS));
+      stateRows[id] = records.at(-1)?.stateRows ?? 0;
+      pauseToResumeMs[id] = summarize(records.map((r) => r.pauseToResumeMs));
+      const last = records.at(-1)?.prompts;
+      if (last !== undefined) prompts[id] = promptFigures(last);
+    }
+
+    // Figure 5.
+    log(`figure 5: resume with ${options.storedSizes.join(', ')} stored threads`);
+    const storedThreads: Record<string, StoredThreadsPoint[]> = {};
+    entries = await openAll(systems, dir, stub.baseUrl, 'stored');
+    for (const entry of entries) {
+      storedThreads[entry.id] = await measureStoredThreads(entry, stub, { sizes: options.storedSizes, resumes: options.resumesPerSize });
+      log(`  ${entry.id}: ${storedThreads[entry.id]?.map((p) => `${p.threads} → ${p.resumeMs.median.toFixed(1)} ms (seeded in ${(p.seedMs / 1000).toFixed(1)} s)`).join(', ')}`);
+    }
+    await closeAll(entries);
+    assertClean(stub, 'figure 5');
+    stub.clear();
+
+    // Figure 6.
+    let pg: { url: string } | { unavailable: string } = { unavailable: 'disabled (--no-postgres)' };
+    if (options.postgres) {
+      if (findPostgresBinDir() === undefined) pg = { unavailable: 'PostgreSQL server binaries not found (apt-get install postgresql)' };
+      else {
+        try {
+          postgres = await startPostgres();
+          pg = { url: postgres.url };
+        } catch (error) {
+          pg = { unavailable: `could not start PostgreSQL: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+        }
+      }
+    }
+    log(`figure 6: intake under load (${options.intake.connections} connections, ${options.intake.durationSec} s each; PostgreSQL: ${'url' in pg ? 'yes' : pg.unavailable})`);
+    const intake = await measureIntake({ dir, ...options.intake, postgres: pg });
+    await postgres?.stop();
+    postgres = undefined;
+
+    // Figure 7.
+    log(`figure 7: ${options.inFlight.counts.join(', ')} threads in flight, model answering in ${options.inFlight.delayMs} ms`);
+    entries = await openAll(systems, dir, stub.baseUrl, 'flight');
+    const inFlight = await measureInFlight(entries, stub, options.inFlight);
+    await closeAll(entries);
+    assertClean(stub, 'figure 7');
+
+    const partial: Omit<BenchReport, 'ratios'> = {
+      date: new Date().toISOString().slice(0, 10),
+      command: options.command,
+      quick: options.quick,
+      elapsedSec: (performance.now() - began) / 1000,
+      machine: machineInfo(),
+      systems: systems.map((s) => ({ id: s.id, name: s.name, versions: s.versions(), durability: s.durability, stateDescription: s.stateDescription })),
+      skipped: peers.skipped,
+      settings: {
+        runs: options.runs,
+        warmup: options.warmup,
+        storedSizes: options.storedSizes,
+        resumesPerSize: options.resumesPerSize,
+        intake: options.intake,
+        inFlightCounts: options.inFlight.counts,
+        inFlightDelayMs: options.inFlight.delayMs,
+        inFlightRepeats: Object.fromEntries(options.inFlight.counts.map((n) => [n, options.inFlight.repeats(n)])),
+      },
+      figures: {
+        overheadPerStepMs,
+        stateBytesTotal,
+        stateBytesPerStep,
+        stateRows,
+        pauseToResumeMs,
+        prompts,
+        storedThreads,
+        intake,
+        inFlight: Object.fromEntries(inFlight),
+      },
+    };
+    return { ...partial, ratios: computeRatios(partial) };
+  } finally {
+    await postgres?.stop();
+    await stub.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

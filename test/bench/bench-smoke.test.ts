@@ -1,0 +1,65 @@
+// The benchmark at tiny sizes, so it cannot rot: every figure is measured and has the right shape. No timing is
+// asserted (the machine is shared). The peers run only when bench/peers/node_modules exists (`npm run bench`
+// installs it); otherwise Hardway runs alone and the skip is logged.
+import { describe, expect, it } from 'vitest';
+import { quickOptions, runBench } from '../../bench/lib/bench.js';
+import { peerModules, peersInstalled } from '../../bench/lib/peers.js';
+import { HARDWAY, renderMarkdown } from '../../bench/lib/report.js';
+import { MODEL_STEPS } from '../../bench/scenarios/email-triage.js';
+
+const positive = (n: number | undefined) => expect(Number.isFinite(n) && (n ?? 0) > 0, `${n} is a positive number`).toBe(true);
+
+describe('npm run bench, at tiny sizes', () => {
+  it('measures every figure, for Hardway and for each installed peer', { timeout: 300_000 }, async () => {
+    const withPeers = peersInstalled();
+    if (!withPeers) console.warn('bench smoke: SKIPPING the peers (bench/peers/node_modules is missing; `npm run bench` installs it)');
+    const report = await runBench({ ...quickOptions, command: 'vitest run test/bench', peers: 'auto', log: () => undefined });
+
+    const ids = report.systems.map((s) => s.id);
+    expect(ids).toEqual(withPeers ? [HARDWAY, ...peerModules] : [HARDWAY]);
+    expect(report.skipped).toHaveLength(withPeers ? 0 : 1);
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.machine.cpuModel).not.toBe('');
+
+    const f = report.figures;
+    for (const id of ids) {
+      positive(f.overheadPerStepMs[id]?.median);
+      expect(f.overheadPerStepMs[id]?.n).toBe(quickOptions.runs);
+      positive(f.stateBytesTotal[id]?.median);
+      positive(f.stateBytesPerStep[id]?.median);
+      positive(f.stateRows[id]);
+      positive(f.pauseToResumeMs[id]?.median);
+      const prompts = f.prompts[id];
+      expect(prompts?.tokensPerStep).toHaveLength(MODEL_STEPS);
+      for (const t of prompts?.tokensPerStep ?? []) positive(t);
+      expect(prompts?.prefixSharePerStep).toHaveLength(MODEL_STEPS - 1);
+      expect(prompts?.prefixShare).toBeGreaterThan(0);
+      expect(prompts?.prefixShare).toBeLessThanOrEqual(1);
+      expect(f.storedThreads[id]?.map((p) => p.threads)).toEqual(quickOptions.storedSizes);
+      for (const point of f.storedThreads[id] ?? []) positive(point.resumeMs.median);
+      expect(f.inFlight[id]?.map((p) => p.threads)).toEqual(quickOptions.inFlight.counts);
+      for (const point of f.inFlight[id] ?? []) positive(point.threadsPerSec.median);
+    }
+
+    const stores = f.intake.postgres === 'ok' ? ['sqlite', 'postgres'] : ['sqlite'];
+    expect(f.intake.results.map((r) => `${r.store} ${r.endpoint}`)).toEqual(
+      stores.flatMap((s) => [`${s} POST /v1/threads`, `${s} POST /webhooks/email/raw`]),
+    );
+    for (const r of f.intake.results) {
+      positive(r.accepted);
+      expect(r.rejected + r.errors).toBe(0);
+      // Durable: every accepted request is a stored thread.
+      expect(r.stored).toBeGreaterThanOrEqual(r.acceptedTotal);
+      positive(r.p99Ms);
+    }
+
+    const peers = ids.filter((id) => id !== HARDWAY);
+    for (const peer of peers) expect(report.ratios.filter((r) => r.peer === peer).length).toBeGreaterThanOrEqual(10);
+    for (const r of report.ratios) positive(r.advantage);
+
+    const table = renderMarkdown(report);
+    expect(table).toContain('| 1 | Overhead per step');
+    expect(table).toContain(report.machine.cpuModel);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+});
