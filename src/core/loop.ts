@@ -7,7 +7,7 @@ import type { EventOf, NewEvent } from './events.js';
 import type { GuardLimits } from './guards.js';
 import type { Clock, IdSource } from './ids.js';
 import { toJson } from './json.js';
-import { renderThread } from './render.js';
+import { renderContext } from './render.js';
 import { approvalState, deriveStatus, lastSeq, pendingCall, type DerivedStatus, type Thread } from './thread.js';
 
 export interface LoopIo {
@@ -73,7 +73,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
       continue;
     }
 
-    const context = renderThread(thread.events, deps.agent.render).text;
+    const context = renderContext(thread.events, deps.agent.render);
     const outcome = await deps.model(context, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
     await appendDecided(io, thread, { type: 'record_model_outcome', outcome }, ctx);

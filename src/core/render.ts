@@ -170,13 +170,24 @@ function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolea
   return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
 }
 
-export function renderThread(events: readonly ThreadEvent[], options: RenderOptions = {}): RenderedContext {
+function renderParts(events: readonly ThreadEvent[], options: RenderOptions): Array<Omit<RenderedPart, 'tokens'>> {
   const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
-  const parts: RenderedPart[] = [];
-  for (const event of events) {
+  return events.flatMap((event) => {
     const text = renderOne(event, options, collapsed.has(event.seq));
-    if (text !== null) parts.push({ seq: event.seq, type: event.type, text, tokens: countTokens(text) });
-  }
+    return text === null ? [] : [{ seq: event.seq, type: event.type, text }];
+  });
+}
+
+/** The context text alone: what the loop sends each step, without the cost of counting tokens. */
+export function renderContext(events: readonly ThreadEvent[], options: RenderOptions = {}): string {
+  return renderParts(events, options)
+    .map((p) => p.text)
+    .join('\n\n');
+}
+
+/** The context with token counts per event and in total, for inspection and budgets. */
+export function renderThread(events: readonly ThreadEvent[], options: RenderOptions = {}): RenderedContext {
+  const parts = renderParts(events, options).map((p) => ({ ...p, tokens: countTokens(p.text) }));
   const text = parts.map((p) => p.text).join('\n\n');
   return { text, tokens: countTokens(text), parts };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderThread } from '../../src/core/render.js';
+import { renderContext, renderThread } from '../../src/core/render.js';
 import { call, decided, email, ev, thread } from './fixtures.js';
 
 const body = "Can you please create an issue for Austin to restock the fridges with drinks? It's getting empty.";
@@ -242,5 +242,11 @@ describe('renderer: properties', () => {
     expect(text).toContain('Cc: Ops <ops@company.com>');
     expect(text).toContain('Attachments: a.pdf (application/pdf, 10 bytes)');
     expect(text).toContain('Previous Thread:\n        - from: "sarah@company.com"\n          body: "earlier"');
+  });
+});
+
+describe('renderContext', () => {
+  it('is the same text as renderThread, without counting tokens', () => {
+    expect(renderContext(seedThread3.events, seedOptions)).toBe(renderThread(seedThread3.events, seedOptions).text);
   });
 });
