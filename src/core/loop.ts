@@ -101,10 +101,13 @@ async function runTool(
     return { ok: false, error: { kind: 'unknown_tool', message: `no tool handles "${decided.data.intent}"`, retryable: false } };
   }
   const timeoutMs = deps.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-  const toolSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ToolTimeout(timeoutMs)), timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const toolSignal = AbortSignal.any([signal, timeout]);
+  // The tool gets the signal; a tool that ignores it is still not waited for past the deadline.
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(toolSignal.reason);
+    toolSignal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     const result = await Promise.race([
@@ -114,21 +117,15 @@ async function runTool(
         idempotencyKey: decided.data.idempotencyKey,
         signal: toolSignal,
       }),
-      timedOut,
+      aborted,
     ]);
     return { ok: true, result: toJson(result) };
   } catch (error) {
-    if (error instanceof ToolTimeout) {
+    if (timeout.aborted && !signal.aborted) {
       return { ok: false, error: { kind: 'timeout', message: `no answer within ${timeoutMs} ms`, retryable: true } };
     }
     return { ok: false, error: deps.agent.toToolError(error) };
   } finally {
-    clearTimeout(timer);
-  }
-}
-
-class ToolTimeout extends Error {
-  constructor(readonly ms: number) {
-    super(`tool timed out after ${ms} ms`);
+    if (onAbort) toolSignal.removeEventListener('abort', onAbort);
   }
 }

@@ -33,7 +33,7 @@ export type ToolImpl = (args: JsonObject) => Promise<unknown>;
 export async function loopHarness(
   llm: StubLlm,
   tools: Record<string, ToolImpl & { mutates?: boolean }>,
-  options: { limits?: GuardLimits; approvalIntents?: string[]; maxRetries?: number } = {},
+  options: { limits?: GuardLimits; approvalIntents?: string[]; maxRetries?: number; toolTimeoutMs?: number } = {},
 ): Promise<Harness> {
   const store = await openStore({ databaseUrl: ':memory:' });
   const ids = sequentialIds();
@@ -81,7 +81,7 @@ export async function loopHarness(
     run: (id, signal) =>
       runLoop(
         { load: () => load(id), append: async (events, expectedSeq) => void (await store.append(id, events, { expectedSeq })) },
-        { agent, model, limits, ids, clock: systemClock, ...(signal ? { signal } : {}) },
+        { agent, model, limits, ids, clock: systemClock, ...(options.toolTimeoutMs ? { toolTimeoutMs: options.toolTimeoutMs } : {}), ...(signal ? { signal } : {}) },
       ),
     thread: load,
     append: async (id, events) => void (await store.append(id, events, { expectedSeq: 'any' })),

@@ -117,6 +117,17 @@ describe('the loop, through the real BAML runtime', () => {
     expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<error>\n    error running create_issue: invalid input: teamId must be a UUID.\n</error>');
   });
 
+  it('fails a tool that ignores its deadline with a timeout the model sees', async () => {
+    h = await loopHarness(llm, { search_issues: () => new Promise(() => {}) }, { toolTimeoutMs: 100 });
+    llm.script({ intent: 'search_issues', query: 'fridge' }, { intent: 'done_for_now', message: 'Linear is slow.' });
+    const id = await h.start('find the fridge issue');
+    expect(await h.run(id)).toMatchObject({ status: 'done' });
+    expect(h.calls.map((c) => c.intent)).toEqual(['search_issues']);
+    const failed = (await h.thread(id)).events.find((e) => e.type === 'tool_failed');
+    expect(failed?.type === 'tool_failed' && failed.data.error).toEqual({ kind: 'timeout', message: 'no answer within 100 ms', retryable: true });
+    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('error running search_issues: no answer within 100 ms');
+  });
+
   it('retries a provider’s 429 and 5xx with backoff, bounded, then records the failure', async () => {
     h = await loopHarness(llm, {}, { maxRetries: 2, limits: { maxSteps: 20, maxConsecutiveErrors: 2 } });
     llm.script({ status: 429, retryAfterSeconds: 1 }, { status: 503 }, { intent: 'request_more_information', message: 'Which team?' });
