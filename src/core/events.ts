@@ -183,6 +183,15 @@ export type ThreadEvent = {
   [T in EventType]: { id: EventId; seq: number; type: T; at: string; data: EventDataByType[T] };
 }[EventType];
 
+/** Events that carry a person's words or decision: guards count from the last one, the renderer collapses before it. */
+export const humanInputTypes: ReadonlySet<EventType> = new Set<EventType>([
+  'email_received',
+  'message_received',
+  'human_replied',
+  'approval_granted',
+  'approval_denied',
+]);
+
 export type EventOf<T extends EventType> = Extract<ThreadEvent, { type: T }>;
 
 /** An event before the store gives it a sequence number. */

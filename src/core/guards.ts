@@ -1,5 +1,5 @@
 // Guards (factors 3 and 8): pure predicates over the thread that stop a looping agent and hand it to a human.
-import type { ThreadEvent } from './events.js';
+import { humanInputTypes, type ThreadEvent } from './events.js';
 import { canonicalJson, type JsonObject } from './json.js';
 
 export interface GuardLimits {
@@ -21,13 +21,6 @@ export interface ProposedCall {
   args: JsonObject;
 }
 
-const humanInputTypes = new Set<ThreadEvent['type']>([
-  'email_received',
-  'message_received',
-  'human_replied',
-  'approval_granted',
-  'approval_denied',
-]);
 
 /** The events since a human last said something: guards count within this window. */
 export function sinceLastHumanInput(events: readonly ThreadEvent[]): readonly ThreadEvent[] {

@@ -3,7 +3,7 @@
 // provider prompt caches keep hitting; see `collapseResolvedErrors` for the one deliberate exception.
 import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
-import type { EmailAddress, EmailReceived, EventType, ThreadEvent } from './events.js';
+import { humanInputTypes, type EmailAddress, type EmailReceived, type EventType, type ThreadEvent } from './events.js';
 import type { Json } from './json.js';
 
 export interface RenderedEvent {
@@ -96,9 +96,7 @@ function renderEmail(data: EmailReceived): string {
 
 /** Which tool errors were resolved by a later success of the same intent, before the last human input. */
 function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
-  const lastHuman = events.findLast((e) =>
-    ['human_replied', 'approval_granted', 'approval_denied', 'email_received', 'message_received'].includes(e.type),
-  );
+  const lastHuman = events.findLast((e) => humanInputTypes.has(e.type));
   const collapsible = new Set<number>();
   if (lastHuman === undefined) return collapsible;
   const open = new Map<string, number[]>();
