@@ -27,7 +27,6 @@ export async function runInTerminal(config: AppConfig, message: string, from: st
       for (const e of thread.events.slice(shown)) console.log(describeEvent(e));
       shown = thread.events.length;
       const status = deriveStatus(thread.events, c.agents.get(thread.agent)?.definition.humanIntents);
-      const last = thread.events.at(-1);
       const text = [...thread.events].reverse().map(humanText).find((t) => t !== undefined);
       if (status === 'done') {
         console.log(`\n${text ?? 'done'}`);
@@ -49,7 +48,6 @@ export async function runInTerminal(config: AppConfig, message: string, from: st
         await c.service.respond(id, { type: 'response', message: reply, from, channel: 'cli' });
         continue;
       }
-      if (last === undefined) return 1;
     }
   } finally {
     clearInterval(spin);

@@ -1,7 +1,7 @@
 // The decider (factor 12): (thread, command) → new events. Pure: ids and time come in through the context.
 import type { AgentDefinition, ModelOutcome, Step } from './agent.js';
 import { HardwayError } from './errors.js';
-import type { EventDataByType, EventType, NewEvent, ThreadEvent, ToolError } from './events.js';
+import type { EventDataByType, EventType, NewEvent, StepUsage, ThreadEvent, ToolError } from './events.js';
 import type { CallId, Clock, IdSource } from './ids.js';
 import type { Json } from './json.js';
 import {
@@ -58,7 +58,7 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
   }
 }
 
-function decision(thread: Thread, step: Step, origin: 'model' | 'prefetch', ctx: DecideContext, usage?: ModelOutcome & { kind: 'step' }): EventInit {
+function decision(thread: Thread, step: Step, origin: 'model' | 'prefetch', ctx: DecideContext, usage?: StepUsage): EventInit {
   const callId = ctx.ids.callId();
   return {
     type: 'step_decided',
@@ -68,7 +68,7 @@ function decision(thread: Thread, step: Step, origin: 'model' | 'prefetch', ctx:
       args: step.args,
       idempotencyKey: `${thread.id}/${callId}`,
       origin,
-      ...(usage ? { usage: usage.usage } : {}),
+      ...(usage ? { usage } : {}),
     },
   };
 }
@@ -115,7 +115,7 @@ function decideModelOutcome(thread: Thread, outcome: ModelOutcome, ctx: DecideCo
       repeatedCall(thread.events, step, (intent) => ctx.agent.tools[intent]?.mutates ?? true);
     if (trip) return [escalation(trip, step)];
   }
-  const decided = decision(thread, step, 'model', ctx, outcome);
+  const decided = decision(thread, step, 'model', ctx, outcome.usage);
   if (tool === undefined || decided.type !== 'step_decided') return [decided];
   const need = ctx.agent.approvalFor(step, thread);
   return need
