@@ -15,6 +15,8 @@ import {
 import { deriveStatus, findDecision, type Thread } from './thread.js';
 
 export type Command =
+  /** Asked before each model call: escalates when the step budget is spent, so no call is made to be thrown away. */
+  | { type: 'check_step_budget' }
   | { type: 'record_model_outcome'; outcome: ModelOutcome }
   | { type: 'prefetch'; steps: Step[] }
   | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
@@ -36,6 +38,10 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
     return inits.map((init) => ({ ...init, id: ctx.ids.eventId(), at }) as NewEvent);
   };
   switch (command.type) {
+    case 'check_step_budget': {
+      const trip = maxStepsReached(thread.events, ctx.limits);
+      return trip ? stamp([escalation(trip)]) : [];
+    }
     case 'record_model_outcome':
       return stamp(decideModelOutcome(thread, command.outcome, ctx));
     case 'prefetch':
@@ -107,6 +113,7 @@ function decideModelOutcome(thread: Thread, outcome: ModelOutcome, ctx: DecideCo
   const tool = ctx.agent.tools[step.intent];
   if (tool === undefined && !isHuman(step.intent)) return reject(`unknown intent "${step.intent}"`);
 
+  // The loop checks the budget before calling; this keeps the decider alone from ever recording a step past it.
   const stepsTrip = maxStepsReached(thread.events, ctx.limits);
   if (stepsTrip) return [escalation(stepsTrip, step)];
   if (tool !== undefined) {

@@ -91,6 +91,19 @@ describe('decide: model steps', () => {
       .then({ type: 'escalated', data: { guard: 'max_steps' } });
   });
 
+  it('#9.9: escalates before the model is called once the step budget is spent, with no proposed step', () => {
+    const limits = { maxSteps: 2, maxConsecutiveErrors: 3 };
+    const oneStep = [start, ev('step_decided', decided(1, 'list_teams')), ev('tool_succeeded', { callId: call(1), intent: 'list_teams', result: [] })];
+    given(...oneStep).when({ type: 'check_step_budget' }, limits).then();
+    const [e] = given(...oneStep, ev('step_rejected', { reason: 'bad', raw: 'x' }))
+      .when({ type: 'check_step_budget' }, limits)
+      .then({ type: 'escalated', data: { guard: 'max_steps', reason: '2 steps since the last human input (limit 2)' } });
+    expect(e?.type === 'escalated' && e.data.proposed).toBeUndefined();
+    given(...oneStep, ev('step_rejected', { reason: 'bad', raw: 'x' }), ev('human_replied', { channel: 'api', message: 'go on' }))
+      .when({ type: 'check_step_budget' }, limits)
+      .then();
+  });
+
   it('records an unreachable model as a failure the guards count', () => {
     given(start).when({ type: 'record_model_outcome', outcome: { kind: 'unavailable', reason: 'HTTP 503', retryable: true } }).then({ type: 'model_failed', data: { reason: 'HTTP 503', retryable: true } });
   });
