@@ -12,7 +12,7 @@ import {
   sameFailingCall,
   tooManyErrors,
 } from './guards.js';
-import { deriveStatus, findDecision, type Thread } from './thread.js';
+import { canRetry, deriveStatus, findDecision, type Thread } from './thread.js';
 
 export type Command =
   /** Asked before each model call: escalates when the step budget is spent, so no call is made to be thrown away. */
@@ -21,7 +21,8 @@ export type Command =
   | { type: 'prefetch'; steps: Step[] }
   | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
   | { type: 'human_response'; channel: string; from?: string; message: string }
-  | { type: 'approval'; approved: boolean; by: string; comment?: string };
+  | { type: 'approval'; approved: boolean; by: string; comment?: string }
+  | { type: 'retry'; by: string; channel: string };
 
 export interface DecideContext {
   agent: Pick<AgentDefinition, 'parseStep' | 'tools' | 'humanIntents' | 'approvalFor'>;
@@ -57,6 +58,12 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
       ]);
     case 'approval':
       return stamp(decideApproval(thread, command, ctx));
+    case 'retry':
+      if (!canRetry(thread.events, ctx.agent.humanIntents)) {
+        const status = deriveStatus(thread.events, ctx.agent.humanIntents);
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
+      }
+      return stamp([{ type: 'retry_requested', data: { by: command.by, channel: command.channel } }]);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown command ${JSON.stringify(unreachable)}`);

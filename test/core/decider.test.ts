@@ -149,6 +149,49 @@ describe('decide: human input', () => {
   });
 });
 
+describe('decide: a human retries', () => {
+  const retry = { type: 'retry' as const, by: 'alex@company.com', channel: 'api' };
+  const modelDown = ev('model_failed', { reason: 'openai-compatible HTTP 401: bad key', retryable: false });
+  const escalated = ev('escalated', { guard: 'consecutive_errors', reason: '3 failures in a row (limit 3)' });
+
+  it('#9.5: a failed thread is retried: the event counts as human input and the thread is ready again', () => {
+    given(start, modelDown).when(retry).then({ type: 'retry_requested', data: { by: 'alex@company.com', channel: 'api' } });
+    expect(deriveStatus(thread(start, modelDown).events)).toBe('failed');
+    expect(deriveStatus(thread(start, modelDown, ev('retry_requested', { by: 'alex@company.com', channel: 'api' })).events)).toBe('ready');
+    given(start, ev('thread_failed', { reason: 'no agent' })).when(retry).then({ type: 'retry_requested' });
+  });
+
+  it('#9.5: an escalated thread is retried, even after the escalation was mailed, and the guards count afresh', () => {
+    const rejected = ev('step_rejected', { reason: 'bad', raw: 'x' });
+    const mailed = ev('message_sent', { channel: 'email', to: ['a@b'], inResponseTo: 'evt_g5' as never });
+    given(start, rejected, rejected, rejected, escalated, mailed).when(retry).then({ type: 'retry_requested' });
+    const retried = ev('retry_requested', { by: 'a', channel: 'cli' });
+    given(start, rejected, rejected, rejected, escalated, retried)
+      .when({ type: 'record_model_outcome', outcome: { kind: 'invalid', reason: 'bad again', usage } })
+      .then({ type: 'step_rejected' });
+    const limits = { maxSteps: 2, maxConsecutiveErrors: 3 };
+    const maxed = [start, rejected, ev('step_decided', decided(1, 'list_teams')), ev('escalated', { guard: 'max_steps', reason: 'r' })];
+    given(...maxed).when({ type: 'check_step_budget' }, limits).then({ type: 'escalated' });
+    given(...maxed, retried).when({ type: 'check_step_budget' }, limits).then();
+  });
+
+  it('#9.5: retry is refused (invalid_state) for a thread that has not failed or been escalated', () => {
+    given(start).when(retry).thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'request_more_information', { message: 'Which team?' }))).when(retry).thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' }))
+      .when(retry)
+      .thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'done_for_now', { message: 'done' }))).when(retry).thenThrows('invalid_state');
+    given(start, escalated, ev('human_replied', { channel: 'email', message: 'try Operations' })).when(retry).thenThrows('invalid_state');
+  });
+
+  it('#9.5: a retried thread resumes from its events: a pending tool call is run again, not decided anew', () => {
+    const t = thread(start, ev('step_decided', decided(1, 'create_issue', { n: 1 })), ev('escalated', { guard: 'run_failed', reason: 'r' }), ev('retry_requested', { by: 'a', channel: 'cli' }));
+    expect(deriveStatus(t.events)).toBe('ready');
+    expect(pendingCall(t.events)?.data.callId).toBe(call(1));
+  });
+});
+
 describe('status and pending calls are derived from events', () => {
   it('follows the thread through its life', () => {
     const steps = [
