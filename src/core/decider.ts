@@ -22,7 +22,12 @@ export type Command =
   | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
   | { type: 'human_response'; channel: string; from?: string; message: string }
   | { type: 'approval'; approved: boolean; by: string; comment?: string }
-  | { type: 'retry'; by: string; channel: string };
+  | { type: 'retry'; by: string; channel: string }
+  /**
+   * The run kept failing outside the loop (the store refused an append, say), so nothing it produced could be
+   * recorded: hand the thread to a human. `cause` must be short and free of what was refused, or it fails too.
+   */
+  | { type: 'record_run_failure'; failures: number; cause: string };
 
 export interface DecideContext {
   agent: Pick<AgentDefinition, 'parseStep' | 'tools' | 'humanIntents' | 'approvalFor'>;
@@ -64,6 +69,10 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
         throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
       }
       return stamp([{ type: 'retry_requested', data: { by: command.by, channel: command.channel } }]);
+    case 'record_run_failure':
+      return stamp([
+        escalation({ guard: 'run_failed', reason: `the run failed ${command.failures} times in a row outside the agent (${command.cause}); a human can retry it` }),
+      ]);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown command ${JSON.stringify(unreachable)}`);

@@ -192,6 +192,17 @@ describe('decide: a human retries', () => {
   });
 });
 
+describe('decide: runs that fail outside the loop', () => {
+  it('#9.4b: escalates to a human with the short cause, and a human may then retry', () => {
+    given(start)
+      .when({ type: 'record_run_failure', failures: 5, cause: 'Error: unsupported Unicode escape sequence' })
+      .then({ type: 'escalated', data: { guard: 'run_failed', reason: 'the run failed 5 times in a row outside the agent (Error: unsupported Unicode escape sequence); a human can retry it' } });
+    const t = thread(start, ev('escalated', { guard: 'run_failed', reason: 'r' }));
+    expect(deriveStatus(t.events)).toBe('awaiting_human');
+    given(start, ev('escalated', { guard: 'run_failed', reason: 'r' })).when({ type: 'retry', by: 'a', channel: 'api' }).then({ type: 'retry_requested' });
+  });
+});
+
 describe('status and pending calls are derived from events', () => {
   it('follows the thread through its life', () => {
     const steps = [
