@@ -27,7 +27,8 @@ export interface LaunchInput {
 
 export type Response =
   | { type: 'response'; message: string; from?: string; channel?: string }
-  | { type: 'approval'; approved: boolean; comment?: string; by?: string; channel?: string };
+  | { type: 'approval'; approved: boolean; comment?: string; by?: string; channel?: string }
+  | { type: 'retry'; by?: string; channel?: string };
 
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -60,7 +61,7 @@ export class ThreadService {
     return thread;
   }
 
-  /** Resumes a paused thread; `invalid_state` when it is not waiting for this kind of answer. */
+  /** Resumes a paused, failed or escalated thread; `invalid_state` when it is not waiting for this kind of answer. */
   async respond(id: ThreadId, response: Response): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const thread = await this.load(id);
@@ -100,6 +101,8 @@ function toCommand(response: Response, status: string, id: ThreadId): Command {
         by: response.by ?? channel,
         ...(response.comment ? { comment: response.comment } : {}),
       };
+    case 'retry':
+      return { type: 'retry', by: response.by ?? channel, channel };
     default: {
       const unreachable: never = response;
       throw new Error(`unknown response ${JSON.stringify(unreachable)}`);

@@ -2,6 +2,8 @@
 // running `hardway serve` on several machines against one PostgreSQL: the lease is the only coordination.
 import { randomUUID } from 'node:crypto';
 import type { AgentDefinition, StepModel } from '../core/agent.js';
+import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
+import { decide } from '../core/decider.js';
 import { HardwayError } from '../core/errors.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
@@ -20,6 +22,18 @@ export interface Notifier {
   notify(thread: Thread): Promise<void>;
 }
 
+/** What happens to a thread whose run throws for a reason outside the loop (the store refusing an append, say). */
+export interface RunFailurePolicy {
+  /** How long every worker leaves the thread alone after each such failure. */
+  backoff: BackoffPolicy;
+  /** Failed runs in a row after which the thread is escalated to a human instead of tried again. */
+  escalateAfter: number;
+}
+
+export const defaultRunFailurePolicy: RunFailurePolicy = { backoff: { baseMs: 1_000, maxMs: 60_000 }, escalateAfter: 5 };
+
+const MAX_CAUSE = 200;
+
 export interface WorkerOptions {
   store: ThreadStore;
   agents: ReadonlyMap<string, RegisteredAgent>;
@@ -37,6 +51,9 @@ export interface WorkerOptions {
   graceMs?: number;
   /** How often paused threads are checked for notifications a channel failed to deliver. */
   notifySweepMs?: number;
+  runFailures?: RunFailurePolicy;
+  /** Jitter for the run-failure backoff. */
+  random?: () => number;
   /** Called after each thread run: tests and the CLI follow progress through it. */
   onRun?: (threadId: ThreadId, result: LoopResult | { outcome: 'lease_lost' | 'error' }) => void;
 }
@@ -51,6 +68,8 @@ export class Worker {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  /** Failed runs in a row per thread, in this process: each one backs off longer, until a human is asked. */
+  private readonly failures = new Map<ThreadId, number>();
 
   constructor(private readonly options: WorkerOptions) {
     this.owner = options.owner ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -144,8 +163,9 @@ export class Worker {
     const { store, logger } = this.options;
     const log = logger.child({ thread_id: initial.threadId, worker: this.owner });
     let lease = initial;
+    let beat: Promise<void> = Promise.resolve();
     const heartbeat = setInterval(() => {
-      store.heartbeat(lease, this.leaseMs).then(
+      beat = store.heartbeat(lease, this.leaseMs).then(
         (renewed) => {
           if (renewed) lease = renewed;
           else abort.abort(new Error('lease lost'));
@@ -153,9 +173,12 @@ export class Worker {
         (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    let agent: RegisteredAgent | undefined;
+    // Set when the run failed: the lease is kept this long instead of released, so no worker claims it sooner.
+    let backoffMs: number | undefined;
     try {
       const thread = await store.load(lease.threadId);
-      const agent = thread ? this.options.agents.get(thread.agent) : undefined;
+      agent = thread ? this.options.agents.get(thread.agent) : undefined;
       if (thread === undefined) return;
       if (agent === undefined) {
         // Failing it (rather than releasing it untouched) keeps it from being claimed again on every poll.
@@ -189,6 +212,7 @@ export class Worker {
           ...(this.options.toolTimeoutMs ? { toolTimeoutMs: this.options.toolTimeoutMs } : {}),
         },
       );
+      this.failures.delete(lease.threadId);
       log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
       if (result.outcome === 'paused') await this.notify(lease.threadId, log);
       this.options.onRun?.(lease.threadId, result);
@@ -199,10 +223,51 @@ export class Worker {
         return;
       }
       log.error({ err: error }, 'thread run failed');
+      // A run cut short by stop() is not the thread's fault: the next process takes it up at once.
+      if (!abort.signal.aborted) backoffMs = await this.afterFailedRun(lease, agent, error, log);
       this.options.onRun?.(lease.threadId, { outcome: 'error' });
     } finally {
       clearInterval(heartbeat);
-      await store.release(lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
+      // A heartbeat landing after the hold below would stretch it to a whole lease.
+      await beat;
+      if (backoffMs === undefined) {
+        await store.release(lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
+      } else {
+        // Keeping the lease is what holds off every worker, here and elsewhere; if this process dies, it expires.
+        await store.heartbeat(lease, backoffMs).catch((error: unknown) => log.warn({ err: error }, 'holding the lease failed'));
+      }
+    }
+  }
+
+  /**
+   * A run that failed for a reason outside the loop would fail the same way if retried at once. Returns how long
+   * to hold the thread back, or undefined once it has been escalated to a human (it is no longer ready).
+   */
+  private async afterFailedRun(lease: Lease, agent: RegisteredAgent | undefined, error: unknown, log: Logger): Promise<number | undefined> {
+    const policy = this.options.runFailures ?? defaultRunFailurePolicy;
+    const failures = (this.failures.get(lease.threadId) ?? 0) + 1;
+    this.failures.set(lease.threadId, failures);
+    const delay = Math.max(1, backoffDelay(failures - 1, policy.backoff, this.options.random));
+    if (failures < policy.escalateAfter || agent === undefined) {
+      log.warn({ failures, retry_in_ms: delay }, 'backing off before the thread runs again');
+      return delay;
+    }
+    try {
+      const thread = await this.options.store.load(lease.threadId);
+      if (thread === undefined) return undefined;
+      const events = decide(thread, { type: 'record_run_failure', failures, cause: failureCause(error) }, {
+        agent: agent.definition,
+        limits: this.options.limits,
+        ids: this.options.ids,
+        clock: this.options.clock,
+      });
+      await this.options.store.append(lease.threadId, events, { expectedSeq: 'any', lease });
+      this.failures.delete(lease.threadId);
+      log.warn({ failures }, 'thread escalated to a human after repeated failed runs');
+      return undefined;
+    } catch (escalationError) {
+      log.error({ err: escalationError, failures, retry_in_ms: delay }, 'escalating the thread failed too; backing off');
+      return delay;
     }
   }
 
@@ -234,4 +299,16 @@ export class Worker {
       }
     }
   }
+}
+
+/** What went wrong, short and in plain characters: it is stored, and what the store refused must not ride along. */
+function failureCause(error: unknown): string {
+  const kind = HardwayError.isInstance(error) ? error.code : error instanceof Error ? error.name : 'error';
+  const message = error instanceof Error ? error.message : String(error);
+  const firstLine = message.split('\n')[0] ?? '';
+  // Control characters and lone surrogates are what a store may reject; neither helps a human.
+  const plain = firstLine.replace(/[\p{Cc}\p{Cs}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const chars = Array.from(plain); // by code point, so the cut cannot split a surrogate pair
+  const cut = chars.length > MAX_CAUSE ? `${chars.slice(0, MAX_CAUSE).join('')}…` : plain;
+  return cut ? `${kind}: ${cut}` : kind;
 }

@@ -40,6 +40,8 @@ export function describeEvent(e: ThreadEvent): string {
       return `⚠ escalated to a human (${e.data.guard}): ${e.data.reason}`;
     case 'thread_failed':
       return `✗ failed: ${e.data.reason}`;
+    case 'retry_requested':
+      return `↻ retry requested by ${e.data.by} (${e.data.channel})`;
     default: {
       const unreachable: never = e;
       return JSON.stringify(unreachable);

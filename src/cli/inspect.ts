@@ -1,4 +1,4 @@
-// `hardway threads | show | respond | approve | deny`: straight against the store, so they work with or
+// `hardway threads | show | respond | approve | deny | retry`: straight against the store, so they work with or
 // without a server running (a running server's workers pick answered threads up on their next poll).
 import type { AppConfig } from '../app/config.js';
 import { createContainer, type Container } from '../app/container.js';

@@ -73,6 +73,15 @@ program
     await answer(readConfig(process.env), id, { type: 'approval', approved: false, channel: 'cli', by: 'cli', ...(words.length ? { comment: words.join(' ') } : {}) });
   });
 
+program
+  .command('retry')
+  .description('try a failed or escalated thread again, from where it stopped')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const { answer } = await import('./inspect.js');
+    await answer(readConfig(process.env), id, { type: 'retry', channel: 'cli', by: 'cli' });
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

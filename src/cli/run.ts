@@ -1,6 +1,7 @@
 // `hardway run "<message>"`: one thread, followed in this terminal. Each event is printed as it is appended;
 // while the model thinks a spinner turns; when the agent asks a human, this terminal asks you.
 import { createInterface } from 'node:readline/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../app/config.js';
 import { createContainer } from '../app/container.js';
 import { silentLogger } from '../app/logger.js';
@@ -48,6 +49,8 @@ export async function runInTerminal(config: AppConfig, message: string, from: st
         await c.service.respond(id, { type: 'response', message: reply, from, channel: 'cli' });
         continue;
       }
+      // Still ready: a worker elsewhere holds it, or it is backing off after a failed run. Look again later.
+      await sleep(c.config.worker.pollMs);
     }
   } finally {
     clearInterval(spin);

@@ -12,14 +12,22 @@ import {
   sameFailingCall,
   tooManyErrors,
 } from './guards.js';
-import { deriveStatus, findDecision, type Thread } from './thread.js';
+import { canRetry, deriveStatus, findDecision, type Thread } from './thread.js';
 
 export type Command =
+  /** Asked before each model call: escalates when the step budget is spent, so no call is made to be thrown away. */
+  | { type: 'check_step_budget' }
   | { type: 'record_model_outcome'; outcome: ModelOutcome }
   | { type: 'prefetch'; steps: Step[] }
   | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
   | { type: 'human_response'; channel: string; from?: string; message: string }
-  | { type: 'approval'; approved: boolean; by: string; comment?: string };
+  | { type: 'approval'; approved: boolean; by: string; comment?: string }
+  | { type: 'retry'; by: string; channel: string }
+  /**
+   * The run kept failing outside the loop (the store refused an append, say), so nothing it produced could be
+   * recorded: hand the thread to a human. `cause` must be short and free of what was refused, or it fails too.
+   */
+  | { type: 'record_run_failure'; failures: number; cause: string };
 
 export interface DecideContext {
   agent: Pick<AgentDefinition, 'parseStep' | 'tools' | 'humanIntents' | 'approvalFor'>;
@@ -36,6 +44,10 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
     return inits.map((init) => ({ ...init, id: ctx.ids.eventId(), at }) as NewEvent);
   };
   switch (command.type) {
+    case 'check_step_budget': {
+      const trip = maxStepsReached(thread.events, ctx.limits);
+      return trip ? stamp([escalation(trip)]) : [];
+    }
     case 'record_model_outcome':
       return stamp(decideModelOutcome(thread, command.outcome, ctx));
     case 'prefetch':
@@ -51,6 +63,16 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
       ]);
     case 'approval':
       return stamp(decideApproval(thread, command, ctx));
+    case 'retry':
+      if (!canRetry(thread.events, ctx.agent.humanIntents)) {
+        const status = deriveStatus(thread.events, ctx.agent.humanIntents);
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
+      }
+      return stamp([{ type: 'retry_requested', data: { by: command.by, channel: command.channel } }]);
+    case 'record_run_failure':
+      return stamp([
+        escalation({ guard: 'run_failed', reason: `the run failed ${command.failures} times in a row outside the agent (${command.cause}); a human can retry it` }),
+      ]);
     default: {
       const unreachable: never = command;
       throw new Error(`unknown command ${JSON.stringify(unreachable)}`);
@@ -107,6 +129,7 @@ function decideModelOutcome(thread: Thread, outcome: ModelOutcome, ctx: DecideCo
   const tool = ctx.agent.tools[step.intent];
   if (tool === undefined && !isHuman(step.intent)) return reject(`unknown intent "${step.intent}"`);
 
+  // The loop checks the budget before calling; this keeps the decider alone from ever recording a step past it.
   const stepsTrip = maxStepsReached(thread.events, ctx.limits);
   if (stepsTrip) return [escalation(stepsTrip, step)];
   if (tool !== undefined) {

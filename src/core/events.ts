@@ -143,6 +143,12 @@ export interface ThreadFailed {
   reason: string;
 }
 
+/** A human asked a failed or escalated thread to try again: it resumes from its events. */
+export interface RetryRequested {
+  by: string;
+  channel: string;
+}
+
 export interface EventDataByType {
   email_received: EmailReceived;
   message_received: MessageReceived;
@@ -158,6 +164,7 @@ export interface EventDataByType {
   message_sent: MessageSent;
   escalated: Escalated;
   thread_failed: ThreadFailed;
+  retry_requested: RetryRequested;
 }
 
 export type EventType = keyof EventDataByType;
@@ -177,6 +184,7 @@ export const eventTypes = [
   'message_sent',
   'escalated',
   'thread_failed',
+  'retry_requested',
 ] as const satisfies readonly EventType[];
 
 export type ThreadEvent = {
@@ -190,6 +198,7 @@ export const humanInputTypes: ReadonlySet<EventType> = new Set<EventType>([
   'human_replied',
   'approval_granted',
   'approval_denied',
+  'retry_requested',
 ]);
 
 export type EventOf<T extends EventType> = Extract<ThreadEvent, { type: T }>;

@@ -12,7 +12,7 @@ export interface GuardLimits {
 export const defaultGuardLimits: GuardLimits = { maxSteps: 20, maxConsecutiveErrors: 3 };
 
 export interface GuardTrip {
-  guard: 'max_steps' | 'consecutive_errors' | 'same_failing_call' | 'repeated_call';
+  guard: 'max_steps' | 'consecutive_errors' | 'same_failing_call' | 'repeated_call' | 'run_failed';
   reason: string;
 }
 

@@ -50,7 +50,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
 
     const prefetch = thread.events.some((e) => e.type === 'step_decided') ? [] : (deps.agent.prefetch?.(thread) ?? []);
     if (prefetch.length > 0) {
-      await appendDecided(io, thread, { type: 'prefetch', steps: prefetch }, ctx);
+      await appendDecided(io, thread, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
       continue;
     }
 
@@ -73,18 +73,24 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
       continue;
     }
 
+    const spent = decide(thread, { type: 'check_step_budget' }, ctx);
+    if (spent.length > 0) {
+      await appendDecided(io, thread, spent);
+      continue;
+    }
+
     const context = renderContext(thread.events, deps.agent.render);
     const outcome = await deps.model(context, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
-    await appendDecided(io, thread, { type: 'record_model_outcome', outcome }, ctx);
+    await appendDecided(io, thread, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
   }
   return { outcome: 'iteration_cap', iterations: cap };
 }
 
 /** A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it and re-decide. */
-async function appendDecided(io: LoopIo, thread: Thread, command: Command, ctx: DecideContext): Promise<void> {
+async function appendDecided(io: LoopIo, thread: Thread, events: NewEvent[]): Promise<void> {
   try {
-    await io.append(decide(thread, command, ctx), lastSeq(thread));
+    await io.append(events, lastSeq(thread));
   } catch (error) {
     if (!HardwayError.isInstance(error, 'concurrency_conflict')) throw error;
   }

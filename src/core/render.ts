@@ -150,6 +150,8 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
       return { tag: 'human_response', body: toYaml({ message: event.data.message }) };
     case 'escalated':
       return { tag: event.type, body: toYaml({ reason: event.data.reason }) };
+    case 'retry_requested':
+      return { tag: event.type, body: toYaml({ by: event.data.by, message: 'try again' }) };
     case 'model_failed':
     case 'message_sent':
     case 'thread_failed':

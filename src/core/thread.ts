@@ -110,6 +110,7 @@ export function deriveStatus(
       case 'step_rejected':
       case 'approval_granted':
       case 'approval_denied':
+      case 'retry_requested':
         status = 'ready';
         break;
       case 'model_failed':
@@ -138,6 +139,16 @@ export function deriveStatus(
     }
   }
   return status;
+}
+
+/**
+ * Whether a human may ask the thread to try again: it failed, or a guard escalated it and nobody has answered
+ * since. A thread waiting for an answer to its own question or an approval wants that answer, not a retry.
+ */
+export function canRetry(events: readonly ThreadEvent[], humanIntents: HumanIntents = defaultHumanIntents): boolean {
+  const status = deriveStatus(events, humanIntents);
+  if (status === 'failed') return true;
+  return status === 'awaiting_human' && events.findLast((e) => e.type !== 'message_sent')?.type === 'escalated';
 }
 
 /**

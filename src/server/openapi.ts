@@ -33,7 +33,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/v1/threads/{id}/responses': {
         post: {
-          summary: 'Resume a paused thread with a response or an approval',
+          summary: 'Resume a paused thread with a response or an approval, or retry a failed or escalated one',
           parameters: [threadId],
           requestBody: { required: true, content: json(s.responseBody) },
           responses: { 202: { description: 'Queued' }, 400: error('Malformed body'), 404: error('Unknown thread'), 409: error('The thread is not waiting for that kind of answer') },

@@ -11,6 +11,7 @@ export const launchBody = z.strictObject({
 export const responseBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('response'), message: z.string().trim().min(1).max(100_000), from: z.string().max(320).optional() }),
   z.strictObject({ type: z.literal('approval'), approved: z.boolean(), comment: z.string().max(10_000).optional(), by: z.string().max(320).optional() }),
+  z.strictObject({ type: z.literal('retry'), by: z.string().max(320).optional() }),
 ]);
 
 export const listQuery = z.strictObject({

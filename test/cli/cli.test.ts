@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../src/app/config.js';
+import { createContainer } from '../../src/app/container.js';
+import { silentLogger } from '../../src/app/logger.js';
+import type { ThreadId } from '../../src/core/ids.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
@@ -21,7 +25,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function hardway(args: string[], input: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cliEnv(database = 'hardway.sqlite'): Record<string, string> {
+  return {
+    DATABASE_URL: join(dir, database),
+    LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
+    LINEAR_SEED_FILE: seedFile,
+    LLM_PROVIDER: 'openai-compatible',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_MODEL: 'stub',
+    LLM_MAX_RETRIES: '0',
+  };
+}
+
+function hardway(args: string[], input: string[] = [], database?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/hardway.js', ...args], {
       cwd: root,
@@ -29,13 +45,7 @@ function hardway(args: string[], input: string[] = []): Promise<{ code: number |
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         BAML_LOG: 'error',
-        DATABASE_URL: join(dir, 'hardway.sqlite'),
-        LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
-        LINEAR_SEED_FILE: seedFile,
-        LLM_PROVIDER: 'openai-compatible',
-        LLM_BASE_URL: llm.baseUrl,
-        LLM_MODEL: 'stub',
-        LLM_MAX_RETRIES: '0',
+        ...cliEnv(database),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -112,4 +122,40 @@ describe('hardway CLI', () => {
     expect(show.stdout).toMatch(/reply: also add a label/);
     expect(show.stdout).toContain(`${threadId}  linear-assistant  ready`);
   }, 60_000);
+
+  it('#9.5: retry resumes a thread a 401 failed, and refuses one that has not failed', async () => {
+    llm.reset();
+    llm.script({ status: 401 });
+    // A database of its own, so the worker below finds no other test's threads ready.
+    const db = 'retry.sqlite';
+    const run = await hardway(['run', 'make an issue to restock the fridges'], [], db);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/HTTP 401/);
+    const id = /thread (thr_\w+)/.exec(run.stdout)?.[1] ?? '';
+    expect(llm.requests).toHaveLength(1);
+
+    const retry = await hardway(['retry', id], [], db);
+    expect(retry.stderr).toBe('');
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain('answer recorded');
+
+    // What a running server's worker does on its next poll: here, one worker on the same database.
+    llm.script({ intent: 'done_for_now', message: 'Restocking is already tracked in OPS-41.' });
+    const c = await createContainer(readConfig(cliEnv(db)), { logger: silentLogger });
+    try {
+      expect((await c.store.list({ id: id as ThreadId })).threads[0]?.status).toBe('ready');
+      await c.worker.drain();
+    } finally {
+      await c.close();
+    }
+    const show = await hardway(['show', id], [], db);
+    expect(show.stdout).toContain(`${id}  linear-assistant  done`);
+    expect(show.stdout).toContain('↻ retry requested by cli (cli)');
+    expect(llm.requests).toHaveLength(2);
+    expect(llm.requests[1]?.prompt).toContain('<retry_requested>');
+
+    const again = await hardway(['retry', id], [], db);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`thread ${id} is done; only a failed thread or one escalated to a human can be retried`);
+  }, 120_000);
 });

@@ -91,6 +91,19 @@ describe('decide: model steps', () => {
       .then({ type: 'escalated', data: { guard: 'max_steps' } });
   });
 
+  it('#9.9: escalates before the model is called once the step budget is spent, with no proposed step', () => {
+    const limits = { maxSteps: 2, maxConsecutiveErrors: 3 };
+    const oneStep = [start, ev('step_decided', decided(1, 'list_teams')), ev('tool_succeeded', { callId: call(1), intent: 'list_teams', result: [] })];
+    given(...oneStep).when({ type: 'check_step_budget' }, limits).then();
+    const [e] = given(...oneStep, ev('step_rejected', { reason: 'bad', raw: 'x' }))
+      .when({ type: 'check_step_budget' }, limits)
+      .then({ type: 'escalated', data: { guard: 'max_steps', reason: '2 steps since the last human input (limit 2)' } });
+    expect(e?.type === 'escalated' && e.data.proposed).toBeUndefined();
+    given(...oneStep, ev('step_rejected', { reason: 'bad', raw: 'x' }), ev('human_replied', { channel: 'api', message: 'go on' }))
+      .when({ type: 'check_step_budget' }, limits)
+      .then();
+  });
+
   it('records an unreachable model as a failure the guards count', () => {
     given(start).when({ type: 'record_model_outcome', outcome: { kind: 'unavailable', reason: 'HTTP 503', retryable: true } }).then({ type: 'model_failed', data: { reason: 'HTTP 503', retryable: true } });
   });
@@ -133,6 +146,60 @@ describe('decide: human input', () => {
     given(start, ev('step_decided', decided(1, 'request_more_information', { message: 'Which team?' })))
       .when({ type: 'human_response', channel: 'api', message: 'Operations' })
       .then({ type: 'human_replied', data: { channel: 'api', message: 'Operations' } });
+  });
+});
+
+describe('decide: a human retries', () => {
+  const retry = { type: 'retry' as const, by: 'alex@company.com', channel: 'api' };
+  const modelDown = ev('model_failed', { reason: 'openai-compatible HTTP 401: bad key', retryable: false });
+  const escalated = ev('escalated', { guard: 'consecutive_errors', reason: '3 failures in a row (limit 3)' });
+
+  it('#9.5: a failed thread is retried: the event counts as human input and the thread is ready again', () => {
+    given(start, modelDown).when(retry).then({ type: 'retry_requested', data: { by: 'alex@company.com', channel: 'api' } });
+    expect(deriveStatus(thread(start, modelDown).events)).toBe('failed');
+    expect(deriveStatus(thread(start, modelDown, ev('retry_requested', { by: 'alex@company.com', channel: 'api' })).events)).toBe('ready');
+    given(start, ev('thread_failed', { reason: 'no agent' })).when(retry).then({ type: 'retry_requested' });
+  });
+
+  it('#9.5: an escalated thread is retried, even after the escalation was mailed, and the guards count afresh', () => {
+    const rejected = ev('step_rejected', { reason: 'bad', raw: 'x' });
+    const mailed = ev('message_sent', { channel: 'email', to: ['a@b'], inResponseTo: 'evt_g5' as never });
+    given(start, rejected, rejected, rejected, escalated, mailed).when(retry).then({ type: 'retry_requested' });
+    const retried = ev('retry_requested', { by: 'a', channel: 'cli' });
+    given(start, rejected, rejected, rejected, escalated, retried)
+      .when({ type: 'record_model_outcome', outcome: { kind: 'invalid', reason: 'bad again', usage } })
+      .then({ type: 'step_rejected' });
+    const limits = { maxSteps: 2, maxConsecutiveErrors: 3 };
+    const maxed = [start, rejected, ev('step_decided', decided(1, 'list_teams')), ev('escalated', { guard: 'max_steps', reason: 'r' })];
+    given(...maxed).when({ type: 'check_step_budget' }, limits).then({ type: 'escalated' });
+    given(...maxed, retried).when({ type: 'check_step_budget' }, limits).then();
+  });
+
+  it('#9.5: retry is refused (invalid_state) for a thread that has not failed or been escalated', () => {
+    given(start).when(retry).thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'request_more_information', { message: 'Which team?' }))).when(retry).thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' }))
+      .when(retry)
+      .thenThrows('invalid_state');
+    given(start, ev('step_decided', decided(1, 'done_for_now', { message: 'done' }))).when(retry).thenThrows('invalid_state');
+    given(start, escalated, ev('human_replied', { channel: 'email', message: 'try Operations' })).when(retry).thenThrows('invalid_state');
+  });
+
+  it('#9.5: a retried thread resumes from its events: a pending tool call is run again, not decided anew', () => {
+    const t = thread(start, ev('step_decided', decided(1, 'create_issue', { n: 1 })), ev('escalated', { guard: 'run_failed', reason: 'r' }), ev('retry_requested', { by: 'a', channel: 'cli' }));
+    expect(deriveStatus(t.events)).toBe('ready');
+    expect(pendingCall(t.events)?.data.callId).toBe(call(1));
+  });
+});
+
+describe('decide: runs that fail outside the loop', () => {
+  it('#9.4b: escalates to a human with the short cause, and a human may then retry', () => {
+    given(start)
+      .when({ type: 'record_run_failure', failures: 5, cause: 'Error: unsupported Unicode escape sequence' })
+      .then({ type: 'escalated', data: { guard: 'run_failed', reason: 'the run failed 5 times in a row outside the agent (Error: unsupported Unicode escape sequence); a human can retry it' } });
+    const t = thread(start, ev('escalated', { guard: 'run_failed', reason: 'r' }));
+    expect(deriveStatus(t.events)).toBe('awaiting_human');
+    given(start, ev('escalated', { guard: 'run_failed', reason: 'r' })).when({ type: 'retry', by: 'a', channel: 'api' }).then({ type: 'retry_requested' });
   });
 });
 

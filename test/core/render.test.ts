@@ -250,3 +250,10 @@ describe('renderContext', () => {
     expect(renderContext(seedThread3.events, seedOptions)).toBe(renderThread(seedThread3.events, seedOptions).text);
   });
 });
+
+describe('a human’s retry', () => {
+  it('#9.5: renders as a short tag, so the model knows a human asked to try again', () => {
+    const t = thread(ev('email_received', email(body)), ev('model_failed', { reason: 'HTTP 401', retryable: false }), ev('retry_requested', { by: 'alex@company.com', channel: 'api' }));
+    expect(renderContext(t.events)).toBe(`${example1}\n\n<retry_requested>\n    by: "alex@company.com"\n    message: "try again"\n</retry_requested>`);
+  });
+});

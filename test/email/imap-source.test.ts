@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/channels/email/backoff.js';
+import { backoffDelay } from '../../src/core/backoff.js';
 import { createFileCursorStore, createMemoryCursorStore } from '../../src/channels/email/imap-cursor-store.js';
 import { createImapSource } from '../../src/channels/email/imap-source.js';
 import { Secret } from '../../src/channels/email/secret.js';

@@ -95,6 +95,24 @@ describe('the loop, through the real BAML runtime', () => {
     expect(llm.requests).toHaveLength(3);
   });
 
+  it('#9.9: at MAX_STEPS=N the model gets exactly N calls, then the thread is escalated without a wasted call', async () => {
+    const n = 3;
+    h = await loopHarness(llm, { search_issues: async () => ({ issues: [] }) }, { limits: { maxSteps: n, maxConsecutiveErrors: 3 } });
+    llm.script(
+      { intent: 'search_issues', query: 'fridge' },
+      { intent: 'search_issues', query: 'fridges' },
+      { intent: 'search_issues', query: 'restock' },
+      { intent: 'search_issues', query: 'kitchen' },
+    );
+    const id = await h.start('find the fridge issue');
+    expect(await h.run(id)).toMatchObject({ outcome: 'paused', status: 'awaiting_human' });
+    expect(llm.requests).toHaveLength(n);
+    expect(llm.remaining()).toBe(1);
+    const last = (await h.thread(id)).events.at(-1);
+    expect(last).toMatchObject({ type: 'escalated', data: { guard: 'max_steps', reason: `${n} steps since the last human input (limit ${n})` } });
+    expect(last?.type === 'escalated' && last.data.proposed).toBeUndefined();
+  });
+
   it('shows a tool error to the model, which recovers', async () => {
     let attempt = 0;
     h = await loopHarness(llm, {

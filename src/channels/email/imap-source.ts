@@ -6,7 +6,7 @@
 // already \Seen.
 import type { ConnectionOptions } from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../../core/backoff.js';
 import type { ImapSettings } from './config.js';
 import type { ImapCursor, ImapCursorStore } from './imap-cursor-store.js';
 import type { EmailIntake, IntakeOutcome } from './intake.js';

@@ -1,11 +1,11 @@
-// /v1/threads: launch, list, inspect, read the model's contexts, and resume with a response or an approval.
+// /v1/threads: launch, list, inspect, read the model's contexts, and resume with a response, an approval or a retry.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { HardwayError } from '../../core/errors.js';
 import type { ThreadId } from '../../core/ids.js';
 import { renderThread } from '../../core/render.js';
 import { deriveStatus } from '../../core/thread.js';
-import type { ThreadService } from '../../app/thread-service.js';
+import type { Response as ThreadResponse, ThreadService } from '../../app/thread-service.js';
 import type { RegisteredAgent } from '../../app/worker.js';
 import type { ThreadStore } from '../../store/thread-store.js';
 import { errorResponse, zodMessage } from '../errors.js';
@@ -27,6 +27,21 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.i
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new HardwayError('invalid_input', zodMessage(parsed.error));
   return parsed.data;
+}
+
+function toResponse(body: z.infer<typeof responseBody>): ThreadResponse {
+  switch (body.type) {
+    case 'response':
+      return { type: 'response', message: body.message, ...(body.from ? { from: body.from } : {}) };
+    case 'approval':
+      return { type: 'approval', approved: body.approved, ...(body.comment ? { comment: body.comment } : {}), by: body.by ?? 'api' };
+    case 'retry':
+      return { type: 'retry', by: body.by ?? 'api' };
+    default: {
+      const unreachable: never = body;
+      throw new Error(`unknown response ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
 function threadIdFrom(c: Context): ThreadId {
@@ -80,9 +95,7 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
   app.post('/:id/responses', async (c) => {
     const id = threadIdFrom(c);
     const body = await readJson(c, responseBody);
-    await deps.service.respond(id, body.type === 'response'
-      ? { type: 'response', message: body.message, ...(body.from ? { from: body.from } : {}) }
-      : { type: 'approval', approved: body.approved, ...(body.comment ? { comment: body.comment } : {}), by: body.by ?? 'api' });
+    await deps.service.respond(id, toResponse(body));
     return c.json({ thread_id: id }, 202);
   });
 

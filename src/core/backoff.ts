@@ -1,4 +1,5 @@
-// Reconnect delays: exponential, capped, with jitter so many clients that lost a server do not return in step.
+// The one backoff (IMAP reconnects, failed thread runs): exponential, capped, with jitter so many clients that
+// lost a server do not return in step.
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;
