@@ -7,10 +7,13 @@
 //        Proxies and overloaded gateways do this; it is transient.
 //   < 100, "BadResponse n"  ErrorCode::UnsupportedResponse: the body is JSON but not a reply BAML accepts
 //        (e.g. `usage` without `total_tokens`). The same request gets the same reply: not transient.
-//   < 100, "Unspecified error code: n"  ErrorCode::Other: BAML could not build or send the request.
-//   503 with no raw_response  the request never got an answer (connection refused or reset): transient.
+//   < 100, "Unspecified error code: n"  ErrorCode::Other: the request got no answer (the connection closed before
+//        the reply, the body could not be read: transient), or BAML could not build it at all (not transient).
+//   503 with no raw_response  the request never got an answer (connection refused): transient.
 // The napi binding flattens ErrorCode into a number, so the two < 100 kinds differ only in the first line of
-// `detailed_message`, which is ErrorCode's Display; that line is read, and nothing else of the text is classified.
+// `detailed_message`, which is ErrorCode's Display; and within Other, only BAML's own wording ("Failed to build
+// request", runtime/src/internal/llm_client/primitive/request.rs) tells a request it could not build. Those two
+// readings are the only ones of the text that classify anything.
 import { BamlAbortError, BamlClientFinishReasonError, BamlClientHttpError, BamlValidationError } from '@boundaryml/baml';
 import { z } from 'zod';
 
@@ -63,6 +66,9 @@ export function rootCause(message: string): string {
   }
   const os = /Os \{ code: \d+, kind: (\w+), message: "((?:[^"\\]|\\.)*)" \}/.exec(body);
   if (os?.[2] !== undefined) return clip(`${unescape(os[2])} (${os[1] ?? 'os error'})`);
+  // reqwest's Debug nests the cause innermost: `… hyper::Error(IncompleteMessage)) }`.
+  const innermost = /reqwest::Error \{[\s\S]*\b(?:hyper::Error|Error)\((\w+)\)/.exec(body)?.[1];
+  if (innermost !== undefined) return innermost === 'IncompleteMessage' ? 'the connection closed before the reply was complete' : innermost;
   const firstLine = body.split('\n').find((l) => l.trim() !== '') ?? body;
   return clip(firstLine);
 }
@@ -114,7 +120,10 @@ function classifyHttp(error: BamlClientHttpError, provider: string): BamlFailure
     if (code === 'BadResponse') {
       return { kind: 'fatal', reason: `${provider} sent a reply BAML cannot read: ${rootCause(error.message)}` };
     }
-    return { kind: 'fatal', reason: `the request to ${provider} could not be made: ${rootCause(error.message)}` };
+    if (/Failed to (?:build request|create request builder)/.test(error.message)) {
+      return { kind: 'fatal', reason: `the request to ${provider} could not be built: ${rootCause(error.message)}` };
+    }
+    return { kind: 'retry', reason: `${provider} did not answer: ${rootCause(error.message)}` };
   }
   if (status === 503 && error.raw_response === undefined) {
     return { kind: 'retry', reason: `${provider} could not be reached: ${rootCause(error.message)}` };

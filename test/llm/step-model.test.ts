@@ -183,7 +183,23 @@ describe('#9.7 BAML’s own failures are classified by its error fields, with th
     expect(time.waits).toHaveLength(2);
   });
 
-  it('#9.7c: no reason carries BAML’s dump of the prompt', async () => {
+  it('#9.7c: a connection closed before the reply (BAML’s internal code 2, not BadResponse) is retried', async () => {
+    const time = fakeTime();
+    llm.script({ hangUp: true }, { intent: 'list_teams' });
+    expect(await ask(model(time))).toMatchObject({ kind: 'step' });
+    expect(llm.requests).toHaveLength(2);
+    expect(time.waits).toHaveLength(1);
+
+    llm.reset();
+    llm.script({ hangUp: true }, { hangUp: true });
+    expect(await ask(model(fakeTime(), { maxRetries: 1 }))).toEqual({
+      kind: 'unavailable',
+      reason: 'openai-compatible did not answer: the connection closed before the reply was complete (after 2 attempts)',
+      retryable: true,
+    });
+  });
+
+  it('#9.7d: no reason carries BAML’s dump of the prompt', async () => {
     llm.script({ rawBody: htmlPage, headers: html });
     const outcome = await step('the secret plan is fridge restocking')(model(fakeTime(), { maxRetries: 0 }));
     expect(outcome.kind === 'unavailable' && outcome.reason).not.toMatch(/fridge|RenderedChatMessage|You are the Linear Assistant/);
