@@ -217,6 +217,34 @@ describe('over plain HTTP', () => {
     expect(llm.requests).toHaveLength(0);
   });
 
+  it('sends a raw body exactly as scripted, any status, any content-type', async () => {
+    llm.script({ rawBody: '<html>down</html>', status: 502, headers: { 'content-type': 'text/html' } }, { rawBody: '{"choices":[' });
+    const page = await chat({ messages });
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([502, 'text/html', '<html>down</html>']);
+    const cut = await chat({ messages });
+    expect([cut.status, cut.headers.get('content-type'), await cut.text()]).toEqual([200, 'application/json', '{"choices":[']);
+    expect(() => llm.script({ rawBody: 42 } as never)).toThrow(StubScriptError);
+  });
+
+  it('answers Anthropic’s Messages API from the same script, in Anthropic’s shapes', async () => {
+    llm.script({ intent: 'list_teams' }, { status: 429, retryAfterSeconds: 1 });
+    const body = { model: 'claude-x', max_tokens: 100, system: 'You are terse.', messages: [{ role: 'user', content: 'Teams?' }] };
+    const ok = await chat(body, '/v1/messages');
+    expect(await ok.json()).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-x',
+      content: [{ type: 'text', text: '{"intent":"list_teams"}' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
+    });
+    expect(llm.requests[0]).toMatchObject({ api: 'anthropic', path: '/v1/messages', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Teams?' }] });
+    const limited = await chat(body, '/v1/messages');
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect((await chat({ messages: [{ role: 'user', content: 'x' }] }, '/v1/messages')).status).toBe(400);
+  });
+
   it('lists its model', async () => {
     const res = await fetch(`${llm.baseUrl}/models`);
     expect(await res.json()).toEqual({

@@ -6,6 +6,7 @@
 // We classify from the raw reply rather than the SDK's `type`: the SDK keys only on `extensions.type`, and Linear's
 // rate-limit and not-found replies are recognised by `extensions.code` and the message respectively.
 import { z } from 'zod';
+import { retryAfterMs } from '../core/retry-after.js';
 import { LinearError, type LinearErrorKind } from './linear-error.js';
 
 // Lenient on purpose: an unexpected field in an error must not turn Linear's refusal into an unreadable one.
@@ -117,8 +118,13 @@ export function rateLimitResetAt(headers: HeaderLookup | undefined, now: Date): 
   const exhausted = budgets.filter((b) => b.remaining === 0 && b.reset !== undefined).map((b) => b.reset ?? 0);
   const resets = exhausted.length > 0 ? exhausted : budgets.flatMap((b) => (b.reset === undefined ? [] : [b.reset]));
   if (resets.length > 0) return new Date(Math.max(...resets));
-  const retryAfterSeconds = headerNumber(headers, 'retry-after');
-  return retryAfterSeconds === undefined ? undefined : new Date(now.getTime() + retryAfterSeconds * 1000);
+  return retryAfterAt(headers, now);
+}
+
+/** `Retry-After`, in seconds or as an HTTP-date, as the time to come back. */
+function retryAfterAt(headers: HeaderLookup | undefined, now: Date): Date | undefined {
+  const wait = retryAfterMs(headers?.get('retry-after'), now.getTime());
+  return wait === undefined ? undefined : new Date(now.getTime() + wait);
 }
 
 export function linearErrorFromReply(reply: FailedReply, now: Date): LinearError {
@@ -131,7 +137,9 @@ export function linearErrorFromReply(reply: FailedReply, now: Date): LinearError
     const when = resetAt === undefined ? '' : ` (resets at ${resetAt.toISOString()})`;
     return new LinearError('rate_limited', `${chosen.detail}${when}`, { resetAt });
   }
-  return new LinearError(chosen.kind, chosen.detail, { retryable: chosen.retryable });
+  // A gateway's 503 may say when to come back; the retry waits that long instead of guessing.
+  const comeBack = chosen.retryable === false ? undefined : retryAfterAt(reply.headers, now);
+  return new LinearError(chosen.kind, chosen.detail, { retryable: chosen.retryable, ...(comeBack === undefined ? {} : { resetAt: comeBack }) });
 }
 
 const networkCauses: Record<string, string> = {

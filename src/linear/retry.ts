@@ -1,6 +1,8 @@
 // When a failed Linear call is tried again, and how long we wait first. Bounded everywhere: a few backed-off
-// retries for timeouts, network and 5xx errors, and at most one wait for a rate limit, only if it lifts soon.
+// retries for timeouts, network and 5xx errors (the house backoff, or Linear's Retry-After when it sends one), and at
+// most one wait for a rate limit to reset; no wait that would end past the call's budget is slept.
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { backoffDelay, type BackoffPolicy } from '../channels/email/backoff.js';
 import type { Clock } from '../core/ids.js';
 import { LinearError } from './linear-error.js';
 
@@ -9,11 +11,13 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 export interface RetryPolicy {
   /** Extra attempts after a timeout, network or server error. */
   retries: number;
-  /** The first backoff; it doubles on each retry, up to `maxBackoffMs`. */
-  backoffMs: number;
-  maxBackoffMs: number;
-  /** The longest wait for a rate limit to lift; a later reset is reported as `rate_limited` at once. */
-  maxRateLimitWaitMs: number;
+  backoff: BackoffPolicy;
+  random: () => number;
+  /**
+   * The longest one call may take in waits: a wait (backoff, Linear's rate-limit reset, Retry-After) that would end
+   * past it is not slept, and the failure is reported at once with the wait in its message.
+   */
+  budgetMs: number;
   /** Added to the reset time, for the clock difference between us and Linear. */
   rateLimitMarginMs: number;
   sleep: Sleep;
@@ -22,18 +26,21 @@ export interface RetryPolicy {
 
 export const realSleep: Sleep = (ms, signal) => sleepFor(ms, undefined, signal === undefined ? {} : { signal });
 
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
+
 export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+  const now = (): number => policy.clock.now().getTime();
+  const deadline = now() + policy.budgetMs;
   let transientRetries = 0;
   let waitedForRateLimit = false;
-  const maxAttempts = policy.retries + 2;
-  let lastError: unknown;
-  for (let n = 0; n < maxAttempts; n++) {
+  for (;;) {
     try {
       return await attempt();
     } catch (error) {
-      lastError = error;
+      if (!LinearError.isInstance(error) || signal?.aborted === true) throw error;
       const delay = delayBefore(error);
-      if (delay === undefined || signal?.aborted === true) throw error;
+      if (delay === undefined) throw error;
+      if (delay > deadline - now()) throw beyondBudget(error, delay);
       try {
         await policy.sleep(delay, signal);
       } catch {
@@ -42,20 +49,26 @@ export async function withRetries<T>(attempt: () => Promise<T>, policy: RetryPol
       }
     }
   }
-  throw lastError;
 
-  function delayBefore(error: unknown): number | undefined {
-    if (!LinearError.isInstance(error)) return undefined;
+  function delayBefore(error: LinearError): number | undefined {
     if (error.kind === 'rate_limited') {
       if (waitedForRateLimit || error.resetAt === undefined) return undefined;
-      const wait = error.resetAt.getTime() - policy.clock.now().getTime() + policy.rateLimitMarginMs;
-      if (wait > policy.maxRateLimitWaitMs) return undefined;
       waitedForRateLimit = true;
-      return Math.max(0, wait);
+      return Math.max(0, error.resetAt.getTime() - now() + policy.rateLimitMarginMs);
     }
     if (!error.retryable || transientRetries >= policy.retries) return undefined;
-    const backoff = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** transientRetries);
+    // A 503 that says when to come back (Retry-After) is believed over our own guess.
+    const advised = error.resetAt === undefined ? undefined : Math.max(0, error.resetAt.getTime() - now());
+    const delay = advised ?? backoffDelay(transientRetries, policy.backoff, policy.random);
     transientRetries += 1;
-    return backoff;
+    return delay;
+  }
+
+  function beyondBudget(error: LinearError, delay: number): LinearError {
+    return new LinearError(error.kind, `${error.detail} (retry in ${seconds(delay)}: longer than this call may wait)`, {
+      retryable: true,
+      ...(error.resetAt === undefined ? {} : { resetAt: error.resetAt }),
+      cause: error,
+    });
   }
 }

@@ -49,10 +49,15 @@ export interface SdkLinearOptions {
   timeoutMs?: number;
   /** Extra attempts after a timeout, network or 5xx error. Default 2. */
   retries?: number;
-  /** First backoff, doubling per retry up to 2 s. Default 250 ms. */
+  /** First backoff, doubling per retry up to 2 s, with jitter (the house backoff). Default 250 ms. */
   backoffMs?: number;
-  /** Wait for a rate limit to lift if it does within this long. Default 30 s. */
-  maxRateLimitWaitMs?: number;
+  /** The jitter's randomness. */
+  random?: () => number;
+  /**
+   * The longest one call may spend waiting between attempts: a rate-limit reset or Retry-After within it is waited
+   * for, a later one is reported at once. Default 30 s.
+   */
+  budgetMs?: number;
   /** Added to Linear's reset time against clock skew. Default 100 ms. */
   rateLimitMarginMs?: number;
   sleep?: Sleep;
@@ -68,9 +73,9 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
   const namespace = options.idNamespace ?? LINEAR_ID_NAMESPACE;
   const policy: RetryPolicy = {
     retries: options.retries ?? 2,
-    backoffMs: options.backoffMs ?? 250,
-    maxBackoffMs: 2_000,
-    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 30_000,
+    backoff: { baseMs: options.backoffMs ?? 250, maxMs: 2_000 },
+    random: options.random ?? Math.random,
+    budgetMs: options.budgetMs ?? 30_000,
     rateLimitMarginMs: options.rateLimitMarginMs ?? 100,
     sleep: options.sleep ?? realSleep,
     clock,

@@ -1,5 +1,6 @@
 // LLM settings → a BAML ClientRegistry whose primary client every BAML function call uses.
 import { ClientRegistry } from '@boundaryml/baml';
+import { normalizeBaseUrl } from './base-url.js';
 import type { LlmConfig, Provider } from './config.js';
 
 export const CLIENT_NAME = 'Runtime';
@@ -18,7 +19,7 @@ export function buildClientRegistry(config: LlmConfig): ClientRegistry {
     finish_reason_deny_list: ['length'],
   };
   if (config.apiKey !== undefined) options.api_key = config.apiKey;
-  if (config.baseUrl !== undefined) options.base_url = config.baseUrl;
+  if (config.baseUrl !== undefined) options.base_url = normalizeBaseUrl(config.provider, config.baseUrl);
   if (config.provider === 'anthropic') options.max_tokens = 4096;
   registry.addLlmClient(CLIENT_NAME, bamlProvider[config.provider], options);
   registry.setPrimary(CLIENT_NAME);

@@ -11,8 +11,13 @@ export interface LlmConfig {
   apiKey?: string;
   /** One model call, including the provider's own queueing. */
   timeoutMs: number;
-  /** Retries after the first attempt for timeouts, 429 and 5xx. */
+  /** Retries after the first attempt for timeouts, 429, 5xx and unreadable replies. */
   maxRetries: number;
+  /**
+   * The whole step: every attempt and every wait between them (backoff, a provider's Retry-After). A wait that
+   * would end past it is not slept. Default: the larger of 120 s and `timeoutMs`.
+   */
+  stepTimeoutMs?: number;
 }
 
 const defaultModels: Record<Exclude<Provider, 'openai-compatible'>, string> = {
@@ -29,6 +34,7 @@ const envSchema = z.object({
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  LLM_STEP_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
 });
 
 /** What to set, one line per provider: shown at start and recorded in threads when no model is configured. */
@@ -49,7 +55,11 @@ export function readLlmConfig(env: Env): LlmConfigResult {
     return { ok: false, problem: `invalid model settings: ${z.prettifyError(parsed.error)}\n${howToConfigure}` };
   }
   const e = parsed.data;
-  const common = { timeoutMs: e.LLM_TIMEOUT_MS, maxRetries: e.LLM_MAX_RETRIES };
+  const common = {
+    timeoutMs: e.LLM_TIMEOUT_MS,
+    maxRetries: e.LLM_MAX_RETRIES,
+    ...(e.LLM_STEP_TIMEOUT_MS === undefined ? {} : { stepTimeoutMs: e.LLM_STEP_TIMEOUT_MS }),
+  };
   switch (e.LLM_PROVIDER) {
     case undefined:
       return { ok: false, problem: howToConfigure };

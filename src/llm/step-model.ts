@@ -1,15 +1,11 @@
 // The LLM boundary: one BAML call per step with bounded retries, usage recorded, every failure returned as data.
-import {
-  BamlAbortError,
-  BamlClientFinishReasonError,
-  BamlClientHttpError,
-  BamlValidationError,
-  ClientRegistry,
-  Collector,
-  toBamlError,
-} from '@boundaryml/baml';
+import { BamlAbortError, ClientRegistry, Collector, toBamlError } from '@boundaryml/baml';
+import { z } from 'zod';
+import { backoffDelay, type BackoffPolicy } from '../channels/email/backoff.js';
 import type { ModelOutcome, StepModel } from '../core/agent.js';
 import type { StepUsage } from '../core/events.js';
+import { retryAfterMs } from '../core/retry-after.js';
+import { classifyBamlFailure, clip } from './baml-failure.js';
 import { buildClientRegistry } from './client-registry.js';
 import type { LlmConfig } from './config.js';
 
@@ -25,19 +21,20 @@ export type BamlStepFunction = (context: string, options: BamlCallOptions) => Pr
 export interface StepModelOptions {
   config: LlmConfig;
   call: BamlStepFunction;
+  /**
+   * The agent's reading of a reply BAML could not turn into a step: a short reason the model can act on
+   * ("no JSON object in the reply"). Without it, or when it returns undefined, BAML's own message is used.
+   */
+  explainInvalid?: (raw: string) => string | undefined;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
-  /** First backoff; doubles each retry, with full jitter, capped at `maxBackoffMs`. */
-  baseBackoffMs?: number;
-  maxBackoffMs?: number;
+  /** Epoch milliseconds; the step's budget and HTTP-date Retry-After are measured on it. */
+  now?: () => number;
+  /** Between attempts when the provider gives no Retry-After. */
+  backoff?: BackoffPolicy;
 }
 
-const MAX_REASON = 300;
-
-export function shortReason(message: string): string {
-  const firstLines = message.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ').replace(/\s+/g, ' ');
-  return firstLines.length > MAX_REASON ? `${firstLines.slice(0, MAX_REASON)}…` : firstLines;
-}
+export const defaultStepBackoff: BackoffPolicy = { baseMs: 500, maxMs: 20_000 };
 
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -50,15 +47,34 @@ const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-type Attempt = ModelOutcome | { kind: 'retry'; reason: string };
+type Attempt = ModelOutcome | { kind: 'retry'; reason: string; waitMs: number | undefined };
+
+const headerMap = z.record(z.string(), z.unknown());
+
+/** The provider's advice on when to come back, from the HTTP response BAML's Collector kept. */
+function advisedWait(collector: Collector, nowMs: number): number | undefined {
+  const parsed = headerMap.safeParse(collector.last?.calls.at(-1)?.httpResponse?.headers);
+  if (!parsed.success) return undefined;
+  const header = (name: string): string | undefined => {
+    const entry = Object.entries(parsed.data).find(([key]) => key.toLowerCase() === name);
+    return typeof entry?.[1] === 'string' ? entry[1] : undefined;
+  };
+  // OpenAI's millisecond hint is more precise than Retry-After's whole seconds when both are sent.
+  const ms = Number(header('retry-after-ms'));
+  if (header('retry-after-ms') !== undefined && Number.isFinite(ms) && ms >= 0) return Math.round(ms);
+  return retryAfterMs(header('retry-after'), nowMs);
+}
+
+const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 export function createStepModel(options: StepModelOptions): StepModel {
   const registry = buildClientRegistry(options.config);
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const base = options.baseBackoffMs ?? 500;
-  const cap = options.maxBackoffMs ?? 20_000;
+  const now = options.now ?? Date.now;
+  const backoff = options.backoff ?? defaultStepBackoff;
   const { config } = options;
+  const budgetMs = config.stepTimeoutMs ?? Math.max(120_000, config.timeoutMs);
 
   const usageFrom = (collector: Collector, startedAt: number, raw: string | null): StepUsage => {
     const log = collector.last;
@@ -71,43 +87,53 @@ export function createStepModel(options: StepModelOptions): StepModel {
     };
   };
 
-  const attempt = async (context: string, signal: AbortSignal): Promise<Attempt> => {
+  const attempt = async (context: string, signal: AbortSignal, timeoutMs: number): Promise<Attempt> => {
     const collector = new Collector('step');
-    const timeout = AbortSignal.timeout(config.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const startedAt = Date.now();
     try {
       const value = await options.call(context, { clientRegistry: registry, collector, signal: AbortSignal.any([signal, timeout]) });
       return { kind: 'step', value, usage: usageFrom(collector, startedAt, null) };
     } catch (caught) {
-      const error = caught instanceof Error ? (toBamlError(caught) ?? caught) : caught;
-      if (error instanceof BamlValidationError) {
-        return { kind: 'invalid', reason: shortReason(error.message), usage: usageFrom(collector, startedAt, error.raw_output) };
+      const error = caught instanceof Error ? toBamlError(caught) : caught;
+      if (signal.aborted) return { kind: 'unavailable', reason: 'aborted', retryable: true };
+      if (timeout.aborted || error instanceof BamlAbortError) return { kind: 'retry', reason: `no answer within ${timeoutMs} ms`, waitMs: undefined };
+      const failure = classifyBamlFailure(error, { provider: config.provider, explainInvalid: options.explainInvalid });
+      switch (failure.kind) {
+        case 'invalid':
+          return { kind: 'invalid', reason: failure.reason, usage: usageFrom(collector, startedAt, failure.raw) };
+        case 'fatal':
+          return { kind: 'unavailable', reason: failure.reason, retryable: false };
+        case 'retry':
+          return { kind: 'retry', reason: failure.reason, waitMs: advisedWait(collector, now()) };
+        default: {
+          const unreachable: never = failure;
+          throw new Error(`unknown failure ${JSON.stringify(unreachable)}`);
+        }
       }
-      if (error instanceof BamlClientFinishReasonError) {
-        return { kind: 'invalid', reason: `the reply was cut off (finish_reason=${error.finish_reason ?? 'unknown'})`, usage: usageFrom(collector, startedAt, error.raw_output) };
-      }
-      if (error instanceof BamlAbortError || signal.aborted || timeout.aborted) {
-        if (signal.aborted) return { kind: 'unavailable', reason: 'aborted', retryable: true };
-        return { kind: 'retry', reason: `no answer within ${config.timeoutMs} ms` };
-      }
-      if (error instanceof BamlClientHttpError) {
-        const status = error.status_code;
-        const reason = `${config.provider} HTTP ${status}: ${shortReason(error.message)}`;
-        if (status === 408 || status === 429 || status >= 500 || status < 100) return { kind: 'retry', reason };
-        return { kind: 'unavailable', reason, retryable: false };
-      }
-      return { kind: 'retry', reason: shortReason(error instanceof Error ? error.message : String(error)) };
     }
   };
 
   return async (context, signal) => {
+    const deadline = now() + budgetMs;
     let last = 'unknown error';
     for (let n = 0; n <= config.maxRetries; n++) {
-      if (n > 0) await sleep(Math.floor(random() * Math.min(cap, base * 2 ** (n - 1))), signal);
       if (signal.aborted) return { kind: 'unavailable', reason: 'aborted', retryable: true };
-      const outcome = await attempt(context, signal);
+      const outcome = await attempt(context, signal, Math.max(1, Math.min(config.timeoutMs, deadline - now())));
       if (outcome.kind !== 'retry') return outcome;
       last = outcome.reason;
+      if (n === config.maxRetries) break;
+      const wait = outcome.waitMs ?? backoffDelay(n, backoff, random);
+      const left = deadline - now();
+      if (wait >= left) {
+        const asked = outcome.waitMs === undefined ? `the next try would be in ${seconds(wait)}` : `the provider asked to wait ${seconds(wait)}`;
+        return {
+          kind: 'unavailable',
+          reason: clip(`${last}; ${asked}, past the step's ${seconds(budgetMs)} budget (${seconds(Math.max(0, left))} left)`, 400),
+          retryable: true,
+        };
+      }
+      await sleep(wait, signal);
     }
     return { kind: 'unavailable', reason: `${last} (after ${config.maxRetries + 1} attempts)`, retryable: true };
   };

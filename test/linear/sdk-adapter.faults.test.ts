@@ -71,7 +71,7 @@ describe('SDK adapter: rate limits', () => {
 
   it('reports rate_limited with the reset time when the reset is beyond the longest wait', async () => {
     const sleep = recordingSleep();
-    const { port, double } = await open({ sleep, maxRateLimitWaitMs: 30_000 });
+    const { port, double } = await open({ sleep, budgetMs: 30_000 });
     double.faults.next({ kind: 'ratelimit', resetInMs: 60_000 });
     const before = Date.now();
     const refused = await failure(port.searchIssues({ query: 'fridge' }));
@@ -80,7 +80,9 @@ describe('SDK adapter: rate limits', () => {
     const resetAt = Date.parse(refused.resetAt ?? '');
     expect(resetAt).toBeGreaterThanOrEqual(before + 59_000);
     expect(resetAt).toBeLessThanOrEqual(Date.now() + 60_000);
-    expect(refused.message).toMatch(/^rate limited: You have exceeded the rate limit\. Please try again later\. \(resets at .+Z\)$/);
+    expect(refused.message).toMatch(
+      /^rate limited: You have exceeded the rate limit\. Please try again later\. \(resets at .+Z\) \(retry in \d+(\.\d)? s: longer than this call may wait\)$/,
+    );
     expect(sleep.calls).toEqual([]);
     expect(double.requests).toHaveLength(1);
   });
@@ -166,7 +168,8 @@ describe('SDK adapter: timeouts, 5xx and the network', () => {
 
   it('retries a 5xx with backoff', async () => {
     const sleep = recordingSleep();
-    const { port, double } = await open({ sleep, backoffMs: 5 });
+    // random 1: the top of the house backoff's jitter, so the waits are exact.
+    const { port, double } = await open({ sleep, backoffMs: 5, random: () => 1 });
     double.faults.next({ kind: 'status', status: 503 }).next({ kind: 'status', status: 502 });
     expect((await port.getIssue('OPS-41')).identifier).toBe('OPS-41');
     expect(double.requests.map((r) => r.status)).toEqual([503, 502, 200]);
@@ -188,7 +191,7 @@ describe('SDK adapter: timeouts, 5xx and the network', () => {
     await opened?.close();
     opened = undefined;
     const sleep = recordingSleep();
-    const port = createSdkLinear({ apiKey: 'lin_api_x', apiUrl: url, retries: 2, backoffMs: 1, sleep });
+    const port = createSdkLinear({ apiKey: 'lin_api_x', apiUrl: url, retries: 2, backoffMs: 1, random: () => 1, sleep });
     expect(await failure(port.listTeams())).toEqual({
       kind: 'network',
       message: 'network error: connection refused (ECONNREFUSED)',

@@ -26,6 +26,13 @@ describe('model settings', () => {
     });
   });
 
+  it('#9.6: reads the step budget (LLM_STEP_TIMEOUT_MS), which is left to the step model’s default when unset', () => {
+    expect(readLlmConfig({ LLM_PROVIDER: 'openai', LLM_API_KEY: 'k', LLM_STEP_TIMEOUT_MS: '90000' })).toMatchObject({ ok: true, config: { stepTimeoutMs: 90_000 } });
+    const unset = readLlmConfig({ LLM_PROVIDER: 'openai', LLM_API_KEY: 'k' });
+    expect(unset.ok && 'stepTimeoutMs' in unset.config).toBe(false);
+    expect(readLlmConfig({ LLM_PROVIDER: 'openai', LLM_API_KEY: 'k', LLM_STEP_TIMEOUT_MS: '0' })).toMatchObject({ ok: false });
+  });
+
   it('builds a BAML client registry for every provider', () => {
     for (const provider of ['openai', 'anthropic', 'openai-compatible'] as const) {
       expect(() => buildClientRegistry({ provider, model: 'm', apiKey: 'k', baseUrl: 'http://127.0.0.1:1/v1', timeoutMs: 1000, maxRetries: 0 })).not.toThrow();

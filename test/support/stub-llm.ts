@@ -6,6 +6,9 @@
 //   expect(llm.requests[0]?.prompt).toContain('fridge');
 //   await llm.close();
 //
+// It also answers Anthropic's Messages API (POST /v1/messages, or /messages under a base without /v1) from the same
+// script, in Anthropic's wire shapes, so the anthropic provider can be tested the same way.
+//
 // Each chat-completions request plays the next scripted reply, in order, streamed (SSE) or not as the client asks.
 // An empty script answers 500 at once (and counts it in `exhausted`) so a missing reply fails a test, never hangs it.
 // Replies go to requests in arrival order; when callers run concurrently, a function reply that looks at the prompt
@@ -25,8 +28,15 @@ import {
   type StubRequest,
 } from './stub-llm/openai-wire.js';
 import { classify, type Play, type StubHttpFault, type StubReply } from './stub-llm/reply.js';
+import {
+  anthropicErrorBody,
+  anthropicMessagesOf,
+  messageBody,
+  messagesRequestSchema,
+  messageStreamEvents,
+} from './stub-llm/anthropic-wire.js';
 
-export type { StubMessage, StubRequest } from './stub-llm/openai-wire.js';
+export type { StubApi, StubMessage, StubRequest } from './stub-llm/openai-wire.js';
 export type {
   FinishReason,
   StubCompletion,
@@ -35,6 +45,7 @@ export type {
   StubHangUp,
   StubHttpFault,
   StubJson,
+  StubRawBody,
   StubReply,
   StubUsage,
 } from './stub-llm/reply.js';
@@ -98,7 +109,8 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
         data: [{ id: model, object: 'model', created: 0, owned_by: 'stub-llm' }],
       });
     }
-    if (path !== '/v1/chat/completions' && path !== '/chat/completions') {
+    const api = path === '/v1/chat/completions' || path === '/chat/completions' ? 'openai' : path === '/v1/messages' || path === '/messages' ? 'anthropic' : undefined;
+    if (api === undefined) {
       return sendJson(res, 404, errorBody(`stub-llm: no route ${req.method} ${path}`, 'invalid_request_error', 'unknown_url'));
     }
     if (req.method !== 'POST') return sendJson(res, 405, errorBody(`stub-llm: ${req.method} not allowed`, 'invalid_request_error'));
@@ -110,14 +122,18 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
       return sendJson(res, 400, errorBody('stub-llm: the request body is not valid JSON', 'invalid_request_error'));
     }
     const parsed = chatRequestSchema.safeParse(json);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-      return sendJson(res, 400, errorBody(`stub-llm: invalid chat request: ${why}`, 'invalid_request_error'));
+    const native = api === 'anthropic' ? messagesRequestSchema.safeParse(json) : undefined;
+    const problem = native?.success === false ? native.error : parsed.success ? undefined : parsed.error;
+    if (problem !== undefined || !parsed.success) {
+      const why = (problem?.issues ?? []).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+      const message = `stub-llm: invalid ${api === 'anthropic' ? 'messages' : 'chat'} request: ${why}`;
+      return sendJson(res, 400, api === 'anthropic' ? anthropicErrorBody(400, message) : errorBody(message, 'invalid_request_error'));
     }
     const body = parsed.data;
-    const messages = messagesOf(body);
+    const messages = native?.success === true ? anthropicMessagesOf(native.data) : messagesOf(body);
     const request: StubRequest = {
       index: requests.length,
+      api,
       path,
       headers: req.headers,
       body,
@@ -132,7 +148,8 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
     const next = queue.shift();
     if (next === undefined) {
       exhausted += 1;
-      return sendJson(res, 500, errorBody('stub-llm: script exhausted', 'server_error'));
+      const message = 'stub-llm: script exhausted';
+      return sendJson(res, 500, api === 'anthropic' ? anthropicErrorBody(500, message) : errorBody(message, 'server_error'));
     }
     // Aborted when the client goes away, so a delay for a client that timed out writes nothing.
     const gone = new AbortController();
@@ -158,6 +175,13 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
           model: request.model ?? model,
         };
         const usage = estimateUsage(request.messages, step.content, step.usage);
+        if (request.api === 'anthropic') {
+          if (!request.stream) return sendJson(res, 200, messageBody(meta, step.content, step.finishReason, usage));
+          res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+          for (const event of messageStreamEvents(meta, step.content, step.finishReason, usage)) res.write(event);
+          res.end();
+          return;
+        }
         if (!request.stream) return sendJson(res, 200, completionBody(meta, step.content, step.finishReason, usage));
         const withUsage = request.body.stream_options?.include_usage === true;
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
@@ -168,7 +192,11 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
         return;
       }
       case 'http-fault':
-        return sendFault(res, step.fault);
+        return sendFault(res, step.fault, request.api);
+      case 'raw':
+        res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
+        res.end(step.body);
+        return;
       case 'delay':
         try {
           await sleep(step.delayMs, undefined, { signal });
@@ -263,7 +291,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function sendFault(res: ServerResponse, fault: StubHttpFault): void {
+function sendFault(res: ServerResponse, fault: StubHttpFault, api: StubRequest['api']): void {
   const headers: Record<string, string> = { ...fault.headers };
   if (fault.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds));
@@ -275,7 +303,8 @@ function sendFault(res: ServerResponse, fault: StubHttpFault): void {
     res.end(fault.body);
     return;
   }
-  sendJson(res, fault.status, fault.body ?? defaultFaultBody(fault.status), headers);
+  const fallback = api === 'anthropic' ? anthropicErrorBody(fault.status, defaultFaultBody(fault.status).error.message) : defaultFaultBody(fault.status);
+  sendJson(res, fault.status, fault.body ?? fallback, headers);
 }
 
 function describe(error: unknown): string {

@@ -3,7 +3,8 @@ import { b } from '../../../baml_client/index.js';
 import type { StepModel } from '../../core/agent.js';
 import type { LlmConfig } from '../../llm/config.js';
 import { createStepModel, type StepModelOptions } from '../../llm/step-model.js';
+import { explainInvalid } from './steps.js';
 
 export function linearAssistantModel(config: LlmConfig, options: Omit<StepModelOptions, 'config' | 'call'> = {}): StepModel {
-  return createStepModel({ ...options, config, call: (thread, o) => b.DetermineNextStep(thread, o) });
+  return createStepModel({ explainInvalid, ...options, config, call: (thread, o) => b.DetermineNextStep(thread, o) });
 }

@@ -66,11 +66,64 @@ export function parseStep(value: unknown): StepParse {
   if (!isIntent(intent)) return { ok: false, reason: `unknown intent "${intent}"; use one of: ${intents.join(', ')}` };
   const parsed = stepSchemas[intent].safeParse(rest);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || intent}: ${i.message}`);
+    const issues = parsed.error.issues.slice(0, 3).map((i) => {
+      const path = i.path.map(String).join('.');
+      // A field that is not there at all says so plainly; zod's "expected string, received undefined" does not.
+      if (path !== '' && valueAt(rest, i.path) === undefined) return `missing field ${path}`;
+      return `${path || intent}: ${i.message}`;
+    });
     return { ok: false, reason: `invalid ${intent}: ${issues.join('; ')}` };
   }
   const args = dropNulls(toJson(parsed.data));
   return isJsonObject(args) ? { ok: true, step: { intent, args } } : { ok: false, reason: 'arguments must be an object' };
+}
+
+/**
+ * Why a reply BAML could not read as a step is not one, in words the model can act on: the same checks as
+ * `parseStep`, after finding the JSON object in the text the way a reader would.
+ */
+export function explainInvalid(raw: string): string {
+  const text = raw.trim();
+  if (text === '') return 'the reply was empty; answer with one JSON object with an "intent"';
+  const start = text.indexOf('{');
+  if (start < 0) return 'no JSON object in the reply';
+  const rest = text.slice(start);
+  if (!isClosed(rest)) return 'the reply was cut off before its JSON object was closed';
+  let value: unknown;
+  try {
+    value = JSON.parse(rest.slice(0, rest.lastIndexOf('}') + 1));
+  } catch {
+    return 'the JSON object in the reply is not valid JSON';
+  }
+  const parsed = parseStep(value);
+  return parsed.ok ? 'the reply does not match any of the step schemas' : parsed.reason;
+}
+
+/** Whether every brace and string opened in `text` is closed (a reply cut short leaves some open). */
+function isClosed(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (const ch of text) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+  }
+  return depth <= 0 && !inString;
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (Array.isArray(current) && typeof key === 'number') current = current[key];
+    else if (isJsonObject(current) && typeof key === 'string') current = current[key];
+    else return undefined;
+  }
+  return current;
 }
 
 /** Re-validates stored arguments into the typed shape a handler expects. */

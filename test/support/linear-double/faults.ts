@@ -3,12 +3,13 @@
 //
 //   timeout        hold the request for delayMs (default: until the client gives up); a request whose client left is
 //                  dropped unprocessed, one still waiting afterwards is answered normally (a slow reply).
-//   status         answer with an HTTP status (default 503) and a gateway's HTML page, without processing.
+//   status         answer with an HTTP status (default 503) and a gateway's HTML page, without processing (with
+//                  `headers`, e.g. a Retry-After, added to the answer).
 //   lose-response  process the request (a mutation commits), then destroy the socket before any reply.
 //   ratelimit      answer RATELIMITED, and keep answering it until resetInMs have passed.
 export type LinearFault = (
   | { kind: 'timeout'; delayMs?: number }
-  | { kind: 'status'; status?: number; delayMs?: number }
+  | { kind: 'status'; status?: number; delayMs?: number; headers?: Record<string, string> }
   | { kind: 'lose-response' }
   | { kind: 'ratelimit'; resetInMs: number }
 ) & {

@@ -157,7 +157,7 @@ export async function startLinearDouble(options: LinearDoubleOptions): Promise<L
         if (!(await hold(res, fault.delayMs ?? 0))) return;
         const status = fault.status ?? 503;
         record.status = status;
-        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...fault.headers });
         res.end(gatewayPage(status));
         return;
       }

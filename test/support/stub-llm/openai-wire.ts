@@ -24,10 +24,14 @@ export interface StubMessage {
   readonly content: string;
 }
 
-/** One chat-completions request as the stub received it. */
+/** Which wire format a request used: OpenAI chat completions, or Anthropic messages. */
+export type StubApi = 'openai' | 'anthropic';
+
+/** One chat-completions (or Anthropic messages) request as the stub received it. */
 export interface StubRequest {
   /** Sequence number among recorded requests, from 0. */
   readonly index: number;
+  readonly api: StubApi;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: ChatRequestBody;

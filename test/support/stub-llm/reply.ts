@@ -32,6 +32,16 @@ export interface StubHttpFault {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Exactly these bytes, whatever the API: a proxy's HTML page, a body cut off mid-JSON, a 200 with no `choices`.
+ * Status defaults to 200 and content-type to application/json (set `headers` for text/html).
+ */
+export interface StubRawBody {
+  readonly rawBody: string;
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 /** Wait, then play `then`; if the client gives up first, nothing is written (a client-side timeout). */
 export interface StubDelay {
   readonly delayMs: number;
@@ -51,14 +61,15 @@ export type StubDynamic = (request: StubRequest) => StubReply | Promise<StubRepl
 
 /**
  * One scripted answer. An object is JSON content unless it uses a reserved key (content, finishReason, usage,
- * status, retryAfterSeconds, delayMs, hangUp): then it must be one of the control shapes above.
+ * status, retryAfterSeconds, delayMs, hangUp, rawBody): then it must be one of the control shapes above.
  */
-export type StubReply = string | StubCompletion | StubHttpFault | StubDelay | StubHangUp | StubDynamic | StubJson;
+export type StubReply = string | StubCompletion | StubHttpFault | StubRawBody | StubDelay | StubHangUp | StubDynamic | StubJson;
 
 /** A reply once classified: what the server acts on. */
 export type Play =
   | { readonly kind: 'completion'; readonly content: string; readonly finishReason: FinishReason; readonly usage: StubUsage | undefined }
   | { readonly kind: 'http-fault'; readonly fault: StubHttpFault }
+  | { readonly kind: 'raw'; readonly status: number; readonly body: string; readonly headers: Readonly<Record<string, string>> }
   | { readonly kind: 'delay'; readonly delayMs: number; readonly then: StubReply }
   | { readonly kind: 'hang-up' }
   | { readonly kind: 'dynamic'; readonly reply: StubDynamic };
@@ -70,12 +81,14 @@ const isFinishReason = (value: unknown): value is FinishReason => FINISH_REASONS
 // well-formed control reply, so a typo (`retryAfter`) fails loudly at script time instead of becoming content.
 const SHAPES = {
   completion: { required: ['content'], allowed: ['content', 'finishReason', 'usage'] },
+  raw: { required: ['rawBody'], allowed: ['rawBody', 'status', 'headers'] },
   'http-fault': { required: ['status'], allowed: ['status', 'retryAfterSeconds', 'body', 'headers'] },
   delay: { required: ['delayMs', 'then'], allowed: ['delayMs', 'then'] },
   'hang-up': { required: ['hangUp'], allowed: ['hangUp'] },
 } as const;
-const SHAPE_NAMES = ['completion', 'http-fault', 'delay', 'hang-up'] as const;
-const CONTROL_KEYS = new Set<string>(['content', 'finishReason', 'usage', 'status', 'retryAfterSeconds', 'delayMs', 'hangUp']);
+// `raw` before `http-fault`: a raw body may name a status too.
+const SHAPE_NAMES = ['completion', 'raw', 'http-fault', 'delay', 'hang-up'] as const;
+const CONTROL_KEYS = new Set<string>(['content', 'finishReason', 'usage', 'status', 'retryAfterSeconds', 'delayMs', 'hangUp', 'rawBody']);
 
 export class StubScriptError extends TypeError {
   override readonly name = 'StubScriptError';
@@ -100,6 +113,14 @@ export function classify(reply: StubReply): Play {
       return completion(record);
     case 'http-fault':
       return httpFault(record);
+    case 'raw': {
+      const { rawBody, status = 200 } = record;
+      if (typeof rawBody !== 'string') throw malformed(record, 'rawBody must be a string');
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+        throw malformed(record, 'status must be an HTTP status (200-599)');
+      }
+      return { kind: 'raw', status, body: rawBody, headers: headersOf(record) };
+    }
     case 'delay': {
       const { delayMs, then } = record;
       if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
@@ -150,21 +171,14 @@ function parseUsage(record: Readonly<Record<string, unknown>>, usage: unknown): 
 }
 
 function httpFault(record: Readonly<Record<string, unknown>>): Play {
-  const { status, retryAfterSeconds, body, headers } = record;
+  const { status, retryAfterSeconds, body } = record;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599) {
     throw malformed(record, 'status must be an HTTP error status (400-599)');
   }
   if (retryAfterSeconds !== undefined && (typeof retryAfterSeconds !== 'number' || retryAfterSeconds < 0)) {
     throw malformed(record, 'retryAfterSeconds must be a non-negative number');
   }
-  const headerMap: Record<string, string> = {};
-  if (headers !== undefined) {
-    if (typeof headers !== 'object' || headers === null) throw malformed(record, 'headers must be an object');
-    for (const [name, value] of Object.entries(headers)) {
-      if (typeof value !== 'string') throw malformed(record, `header ${name} must be a string`);
-      headerMap[name] = value;
-    }
-  }
+  const headerMap = headersOf(record);
   return {
     kind: 'http-fault',
     fault: {
@@ -174,6 +188,18 @@ function httpFault(record: Readonly<Record<string, unknown>>): Play {
       headers: headerMap,
     },
   };
+}
+
+function headersOf(record: Readonly<Record<string, unknown>>): Record<string, string> {
+  const { headers } = record;
+  const headerMap: Record<string, string> = {};
+  if (headers === undefined) return headerMap;
+  if (typeof headers !== 'object' || headers === null) throw malformed(record, 'headers must be an object');
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') throw malformed(record, `header ${name} must be a string`);
+    headerMap[name] = value;
+  }
+  return headerMap;
 }
 
 // Array.isArray does not narrow a readonly array type.
