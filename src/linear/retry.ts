@@ -2,7 +2,7 @@
 // retries for timeouts, network and 5xx errors (the house backoff, or Linear's Retry-After when it sends one), and at
 // most one wait for a rate limit to reset; no wait that would end past the call's budget is slept.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { backoffDelay, type BackoffPolicy } from '../channels/email/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import type { Clock } from '../core/ids.js';
 import { LinearError } from './linear-error.js';
 

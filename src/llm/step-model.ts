@@ -1,7 +1,7 @@
 // The LLM boundary: one BAML call per step with bounded retries, usage recorded, every failure returned as data.
 import { BamlAbortError, ClientRegistry, Collector, toBamlError } from '@boundaryml/baml';
 import { z } from 'zod';
-import { backoffDelay, type BackoffPolicy } from '../channels/email/backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import type { ModelOutcome, StepModel } from '../core/agent.js';
 import type { StepUsage } from '../core/events.js';
 import { retryAfterMs } from '../core/retry-after.js';
