@@ -1,6 +1,9 @@
 // #9.1: without API_TOKEN the API serves this machine only: web pages (cross-origin text/plain POSTs, HTML forms)
 // and DNS rebinding get nothing done, while the README's curl examples work exactly as written.
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { serve } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
@@ -122,6 +125,30 @@ describe('#9.1: the token-less server obeys no web page', () => {
     }
     for (const host of ['127.0.0.1.evil.example', 'localhost.evil.example:3000', 'evil.example', '0.0.0.0:3000']) {
       expect((await c.app.request('/v1/threads', { headers: { host } })).status, host).toBe(403);
+    }
+  });
+
+  it('#9.1: over a real socket too, a rebinding Host is refused and loopback ones are served', async () => {
+    const server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
+    if (!server.listening) await once(server, 'listening');
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/threads', headers: { host }, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      expect(await statusFor('rebind.evil.example:3000')).toBe(403);
+      expect(await statusFor(`127.0.0.1:${port}`)).toBe(200);
+      expect(await statusFor(`localhost:${port}`)).toBe(200);
+      expect(await statusFor(`[::1]:${port}`)).toBe(200);
+    } finally {
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     }
   });
 
