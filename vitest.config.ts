@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // warn (the product default) prints whole prompts for every failed call; tests provoke many on purpose.
+    // As the product's default (src/llm/baml-log.ts), whatever BAML_LOG the shell has: warn prints whole prompts for every failed call, and tests provoke many.
     env: { BAML_LOG: 'error' },
   },
 });

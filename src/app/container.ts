@@ -1,24 +1,30 @@
 // Wires one running Hardway from its settings: store, Linear, agents, model, worker, service, HTTP app.
 // Everything with a side effect can be overridden, which is how tests run the real program against doubles.
 import type { Hono } from 'hono';
+import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
+import { createRedactor } from '../core/redactor.js';
 import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
 import { linearAssistantModel } from '../agents/linear-assistant/model.js';
 import type { LinearPort } from '../linear/linear-port.js';
 import { createApp } from '../server/app.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
+import { redactingStore } from '../store/redacting-store.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { AppConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { openEmailChannel, type EmailChannel } from './email-channel.js';
 import { openLinear } from './open-linear.js';
+import { configuredSecrets } from './secrets.js';
 import { ThreadService } from './thread-service.js';
 import { Worker, type Notifier, type RegisteredAgent } from './worker.js';
 
 export interface ContainerOverrides {
   logger?: Logger;
+  /** Where the container's own logger writes (when no `logger` is given). */
+  logDestination?: DestinationStream;
   store?: ThreadStore;
   linear?: LinearPort;
   model?: StepModel;
@@ -48,10 +54,12 @@ export function unconfiguredModel(problem: string): StepModel {
 }
 
 export async function createContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  // Every configured secret is kept out of the logs and out of every event written, whoever writes it.
+  const redact = createRedactor(configuredSecrets(config.env));
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
   const ids = overrides.ids ?? randomIds;
   const clock = overrides.clock ?? systemClock;
-  const store = overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock }));
+  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock })), redact);
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 

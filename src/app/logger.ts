@@ -1,5 +1,6 @@
 // Logging: pino, JSON in production and pretty in a terminal; secrets and message bodies are redacted.
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import type { Redact } from '../core/redactor.js';
 
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
@@ -26,13 +27,24 @@ export const redactPaths = [
   '*.text',
 ];
 
-export function createLogger(options: { level?: string; pretty?: boolean } = {}): Logger {
-  const pretty = options.pretty ?? (process.stdout.isTTY === true && process.env.NODE_ENV !== 'production');
-  return pino({
+export interface LoggerOptions {
+  level?: string;
+  pretty?: boolean;
+  /** Applied to each finished log line, whatever field (or error message) a configured secret hides in. */
+  redact?: Redact;
+  /** Where lines go instead of stdout (tests read them); a pretty terminal transport is not used then. */
+  destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const pretty = options.destination === undefined && (options.pretty ?? (process.stdout.isTTY === true && process.env.NODE_ENV !== 'production'));
+  const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(options.redact ? { hooks: { streamWrite: options.redact } } : {}),
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

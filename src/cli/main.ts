@@ -1,8 +1,10 @@
 // `hardway`: serve the assistant, run one request in the terminal, and inspect or answer threads.
 import { Command } from 'commander';
 import { readConfig } from '../app/config.js';
+import { bamlLogLevel } from '../llm/baml-log.js';
 
-process.env.BAML_LOG ??= 'warn';
+// Before anything loads BAML, which reads it once.
+process.env.BAML_LOG = bamlLogLevel(process.env);
 
 const program = new Command('hardway').description('12-factor agents: the Linear Assistant and its service');
 

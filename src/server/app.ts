@@ -4,13 +4,15 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../app/logger.js';
 import { errorResponse, onError } from './errors.js';
+import { requireJsonBody } from './json-body.js';
+import { loopbackOnly } from './loopback-only.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { threadRoutes, type ThreadRoutesDeps } from './routes/threads.js';
 
 export interface AppDeps extends ThreadRoutesDeps {
   logger: Logger;
-  /** Bearer token for /v1; without one the server must only listen on 127.0.0.1 (see serve.ts). */
+  /** Bearer token for /v1; without one the server listens on 127.0.0.1 (see serve.ts) and /v1 serves loopback names only. */
   apiToken?: string;
   health: Record<string, HealthCheck>;
   /** Channel webhooks and pages, mounted by path, authenticated by their own signatures. */
@@ -48,7 +50,9 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => errorResponse(c, 404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
   app.route('/healthz', healthRoutes(deps.health));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
-  app.use('/v1/*', bearerAuth(deps.apiToken), limit);
+  // Without a token, who may act is decided by the Host and Origin alone; the signed mounts below are not affected.
+  if (deps.apiToken === undefined) app.use('/v1/*', loopbackOnly());
+  app.use('/v1/*', bearerAuth(deps.apiToken), requireJsonBody(), limit);
   app.route('/v1/threads', threadRoutes(deps));
   for (const [path, mounted] of Object.entries(deps.mounts ?? {})) app.route(path, mounted);
   return app;

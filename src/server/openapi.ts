@@ -4,6 +4,8 @@ import * as s from './schemas.js';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = (description: string) => ({ description, content: json(s.errorBody) });
+const notJson = error('The body is not Content-Type: application/json');
+const notLocal = error('Without API_TOKEN: the Host is not a loopback name, or the Origin is a foreign web page');
 const threadId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(s.threadIdParam) };
 
 export function openApiDocument(): Record<string, unknown> {
@@ -17,7 +19,7 @@ export function openApiDocument(): Record<string, unknown> {
         post: {
           summary: 'Launch a thread',
           requestBody: { required: true, content: json(s.launchBody) },
-          responses: { 202: { description: 'Queued', content: json(s.launchResponse) }, 400: error('Malformed body'), 401: error('Bad token'), 413: error('Too large') },
+          responses: { 202: { description: 'Queued', content: json(s.launchResponse) }, 400: error('Malformed body'), 401: error('Bad token'), 403: notLocal, 413: error('Too large'), 415: notJson },
         },
         get: {
           summary: 'List threads',
@@ -36,7 +38,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Resume a paused thread with a response or an approval, or retry a failed or escalated one',
           parameters: [threadId],
           requestBody: { required: true, content: json(s.responseBody) },
-          responses: { 202: { description: 'Queued' }, 400: error('Malformed body'), 404: error('Unknown thread'), 409: error('The thread is not waiting for that kind of answer') },
+          responses: { 202: { description: 'Queued' }, 400: error('Malformed body'), 403: notLocal, 404: error('Unknown thread'), 409: error('The thread is not waiting for that kind of answer'), 415: notJson },
         },
       },
     },
