@@ -281,7 +281,7 @@ async function insertEvents(c: PoolClient, threadId: ThreadId, after: number, ev
   const values = events.map((event, i) => {
     params.push(after + 1 + i, event.id, event.type, event.at, JSON.stringify(event.data));
     const n = params.length;
-    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
+    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::json)`;
   });
   await c.query(`INSERT INTO events (thread_id, seq, id, type, at, data) VALUES ${values.join(', ')}`, params);
   return events.map((event, i) => ({ ...event, seq: after + 1 + i }));

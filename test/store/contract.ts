@@ -266,6 +266,109 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       });
     });
 
+    describe('any JSON string round-trips (#9.4a)', () => {
+      // NUL, lone surrogates of both halves, a reversed pair and a real pair: jsonb refuses the first three, and a
+      // driver that binds a JS string as UTF-8 turns a lone surrogate into U+FFFD.
+      const hostile = ['nul \u0000 inside', '\u0000', 'high \ud800 alone', 'low \udfff alone', 'reversed \udc00\ud83d', 'cut emoji \ud83d', 'pair 😀 ok'];
+      const odd = hostile.join(' | ');
+      const codeUnits = (s: string): number[] => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+      /** Every string in a value, keys included, in order. */
+      const strings = (value: unknown): string[] => {
+        if (typeof value === 'string') return [value];
+        if (Array.isArray(value)) return value.flatMap(strings);
+        if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+        return [];
+      };
+
+      async function expectExact(id: ThreadId, written: NewEvent[], from: number): Promise<void> {
+        const loaded = (await store.load(id))?.events.slice(from - 1) ?? [];
+        expect(loaded).toEqual(written.map((e, i) => ({ ...e, seq: from + i })));
+        // toEqual compares strings by code units too; this says so outright, and that nothing became U+FFFD.
+        expect(strings(loaded.map((e) => e.data)).map(codeUnits)).toEqual(strings(written.map((e) => e.data)).map(codeUnits));
+        expect(JSON.stringify(loaded.map((e) => e.data))).not.toContain('\ufffd');
+      }
+
+      it('#9.4a: NUL and lone surrogates in messages (message, email, reply) load back identical', async () => {
+        const first: NewEvent[] = [
+          message(odd),
+          {
+            id: ids.eventId(),
+            type: 'email_received',
+            at: at(),
+            data: {
+              from: { address: 'alex@company.com', name: 'Alex \ud800' },
+              to: [{ address: 'assistant@company.com' }],
+              cc: [],
+              subject: `Re: ${odd}`,
+              body: odd,
+              fullBody: `${odd}\n> \u0000`,
+              messageId: '<nul@mail.company.com>',
+              references: [],
+              previousThread: [{ from: 'sam@company.com', body: '\udfff\u0000' }],
+              attachments: [{ filename: 'a\u0000.txt', contentType: 'text/plain', size: 1 }],
+            },
+          },
+        ];
+        const id = ids.threadId();
+        const created = await store.create({ id, agent, events: first });
+        expect(created).toEqual({ created: true, thread: { id, agent, events: first.map((e, i) => ({ ...e, seq: i + 1 })) } });
+        await expectExact(id, first, 1);
+        const replies = hostile.map((text) => reply(text));
+        await store.append(id, replies, { expectedSeq: 2 });
+        await expectExact(id, replies, 3);
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 2 + hostile.length });
+      });
+
+      it('#9.4a: NUL and lone surrogates in steps (args, keys, usage.raw, rejected raw) load back identical', async () => {
+        const id = await newThread();
+        const callId = ids.callId();
+        const step: NewEvent = {
+          id: ids.eventId(),
+          type: 'step_decided',
+          at: at(),
+          data: {
+            callId,
+            intent: 'create_issue',
+            args: { title: odd, 'key \u0000 \ud800': hostile, nested: { deep: [{ v: '\udc00' }] } },
+            idempotencyKey: `idem_${callId}`,
+            origin: 'model',
+            usage: { model: 'gpt-4o-mini', inputTokens: 1, outputTokens: 2, latencyMs: 3, raw: `{"title":"${odd}"}` },
+          },
+        };
+        const rejected: NewEvent = {
+          id: ids.eventId(),
+          type: 'step_rejected',
+          at: at(),
+          data: { reason: 'bad \u0000', raw: odd, usage: { model: 'm', inputTokens: null, outputTokens: null, latencyMs: 0, raw: odd } },
+        };
+        await store.append(id, [rejected], { expectedSeq: 1 });
+        await store.append(id, [step], { expectedSeq: 2 });
+        await expectExact(id, [rejected, step], 2);
+      });
+
+      it('#9.4a: NUL and lone surrogates in tool results and errors load back identical', async () => {
+        const id = await newThread();
+        const callId = ids.callId();
+        const events: NewEvent[] = [
+          decided('get_issue', { id: 'ENG-1' }, callId),
+          succeeded(callId, 'get_issue', { issue: { title: odd, description: hostile, [`k${'\u0000'}`]: { '\ud800': null } } }),
+          {
+            id: ids.eventId(),
+            type: 'tool_failed',
+            at: at(),
+            data: { callId, intent: 'add_comment', error: { kind: 'invalid_input', message: odd, retryable: false } },
+          },
+        ];
+        await store.append(id, events, { expectedSeq: 'any' });
+        await expectExact(id, events, 2);
+        // The thread stays an ordinary thread: listed, claimed and released like any other.
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 4 });
+        const [lease] = await store.claim({ owner: 'w1', leaseMs: 1000, limit: 10 });
+        expect(lease?.threadId).toBe(id);
+        if (lease) await store.release(lease);
+      });
+    });
+
     describe('concurrent writers', () => {
       const writers = 8;
       const appendsPerWriter = 10;
