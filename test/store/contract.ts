@@ -421,6 +421,29 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       });
     });
 
+    describe('appends at any seq (#9.10)', () => {
+      it('#9.10: 50 concurrent appends at any seq through several store instances all land once, seqs unbroken', async () => {
+        const id = await newThread();
+        const stores = [store, ...(await Promise.all(range(3).map(() => h.openSibling())))];
+        const delivery = (i: number) => ({ source: 'email', id: `<reply-${i}@mail.company.com>` });
+        const appended = await Promise.all(
+          range(50).map((i) => (stores[i % stores.length] ?? store).append(id, [reply(`reply ${i}`)], { expectedSeq: 'any', deliveries: [delivery(i)] })),
+        );
+        expect(appended.every((r) => !r.duplicate)).toBe(true);
+        // The same deliveries again, also at once: every one is a no-op.
+        const again = await Promise.all(
+          range(50).map((i) => (stores[(i + 1) % stores.length] ?? store).append(id, [reply(`reply ${i}`)], { expectedSeq: 'any', deliveries: [delivery(i)] })),
+        );
+        expect(again).toEqual(range(50).map(() => ({ duplicate: true, threadId: id })));
+        const events = (await store.load(id))?.events ?? [];
+        expect(events.map((e) => e.seq)).toEqual(range(51).map((i) => i + 1));
+        const messages = events.flatMap((e) => (e.type === 'human_replied' ? [e.data.message] : []));
+        expect(messages.toSorted()).toEqual(range(50).map((i) => `reply ${i}`).toSorted());
+        for (const i of range(50)) expect(await store.findDelivery(delivery(i))).toBe(id);
+        expect(await summary(id)).toMatchObject({ lastSeq: 51, status: 'ready' });
+      });
+    });
+
     describe('deliveries', () => {
       it('a redelivered message does not create a second thread', async () => {
         const delivery = { source: 'email', id: '<CAF=abc@mail.company.com>' };

@@ -134,7 +134,9 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       const event = withMessageId(replyEvent(thread.events, sender, body, first, email.attachments), email.messageId);
       try {
         const appended = await store.append(threadId, [event], {
-          expectedSeq: lastSeq(thread),
+          // A reply means what its place in the log makes it mean, wherever it lands: it is stored, never refused.
+          // A decision names the call it read as pending, so it must land right after what was read.
+          expectedSeq: event.type === 'human_replied' ? 'any' : lastSeq(thread),
           deliveries: [{ source: INBOUND_SOURCE, id: email.messageId }],
         });
         if (appended.duplicate) {
@@ -145,7 +147,7 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
         deps.onWork?.(threadId);
         return { kind: 'resumed', threadId, event: event.type };
       } catch (error) {
-        // The decision (approval or feedback) depends on the status we read: re-read it when someone wrote first.
+        // The decision depends on the status we read: re-read it when someone wrote first.
         if (HardwayError.isInstance(error, 'concurrency_conflict') && attempt < MAX_CONFLICT_RETRIES) continue;
         throw error;
       }
