@@ -367,6 +367,22 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(lease?.threadId).toBe(id);
         if (lease) await store.release(lease);
       });
+
+      it('#9.4a: delivery ids with NUL or lone surrogates are recorded, found, and kept apart', async () => {
+        const id = await newThread();
+        // Each pair would be one key if a lone surrogate became U+FFFD; the last names the escape marker itself.
+        const odd = ['<a\u0000b@x>', '<\ud800@x>', '<\udbff@x>', '<\udfff@x>', '<\ufffd@x>', '\u0001json:"<\ud800@x>"'];
+        for (const [i, deliveryId] of odd.entries()) {
+          const delivery = { source: 'email', id: deliveryId };
+          expect(await store.findDelivery(delivery)).toBeUndefined();
+          expect(await store.append(id, [reply(`r${i}`)], { expectedSeq: 'any', deliveries: [delivery] })).toMatchObject({ duplicate: false });
+          expect(await store.findDelivery(delivery)).toBe(id);
+          expect(await store.append(id, [reply(`r${i}`)], { expectedSeq: 'any', deliveries: [delivery] })).toEqual({ duplicate: true, threadId: id });
+        }
+        expect((await store.load(id))?.events).toHaveLength(1 + odd.length);
+        const created = await store.create({ id: ids.threadId(), agent, events: [message('again')], delivery: { source: 'email', id: odd[0] ?? '' } });
+        expect(created).toEqual({ created: false, duplicateOf: id });
+      });
     });
 
     describe('concurrent writers', () => {
