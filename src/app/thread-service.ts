@@ -1,6 +1,7 @@
 // Launch, pause and resume (factor 10): the operations every channel, the HTTP API and the CLI share.
 import { decide, type Command } from '../core/decider.js';
 import { HardwayError } from '../core/errors.js';
+import type { ThreadEvent } from '../core/events.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { deriveStatus, lastSeq, type Thread } from '../core/thread.js';
@@ -67,7 +68,8 @@ export class ThreadService {
       const thread = await this.load(id);
       const agent = this.options.agents.get(thread.agent);
       if (agent === undefined) throw new HardwayError('invalid_state', `thread ${id} belongs to unknown agent ${thread.agent}`);
-      const status = deriveStatus(thread.events, agent.definition.humanIntents);
+      // Replies that came since the thread paused answer the same question: the status before them decides.
+      const status = deriveStatus(withoutTrailingReplies(thread.events), agent.definition.humanIntents);
       const command = toCommand(response, status, id);
       const events = decide(thread, command, {
         agent: agent.definition,
@@ -76,7 +78,9 @@ export class ThreadService {
         clock: this.options.clock,
       });
       try {
-        await this.options.store.append(id, events, { expectedSeq: lastSeq(thread) });
+        // An answer means the same wherever it lands, so it is stored at the end; a decision names the call it read.
+        const expectedSeq = command.type === 'human_response' ? 'any' : lastSeq(thread);
+        await this.options.store.append(id, events, { expectedSeq });
         this.options.onWork?.();
         return;
       } catch (error) {
@@ -84,6 +88,11 @@ export class ThreadService {
       }
     }
   }
+}
+
+function withoutTrailingReplies(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
+  const last = events.findLastIndex((e) => e.type !== 'human_replied');
+  return events.slice(0, last + 1);
 }
 
 function toCommand(response: Response, status: string, id: ThreadId): Command {

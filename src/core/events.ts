@@ -13,10 +13,12 @@ export interface PreviousMessage {
   body: string;
 }
 
+/** A file that came with a message: never its bytes, but the words of a text file (cut to a bound by the channel). */
 export interface AttachmentMeta {
   filename: string;
   contentType: string;
   size: number;
+  text?: string;
 }
 
 export interface EmailReceived {
@@ -122,6 +124,8 @@ export interface HumanReplied {
   channel: string;
   message: string;
   messageId?: string;
+  /** Files sent with the reply, as a channel that carries them reports them. */
+  attachments?: AttachmentMeta[];
 }
 
 export interface MessageSent {

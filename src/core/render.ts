@@ -3,7 +3,7 @@
 // provider prompt caches keep hitting; see `collapseResolvedErrors` for the one deliberate exception.
 import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
-import { humanInputTypes, type EmailAddress, type EmailReceived, type EventType, type ThreadEvent } from './events.js';
+import { humanInputTypes, type AttachmentMeta, type EmailAddress, type EmailReceived, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
 import type { Json } from './json.js';
 
 export interface RenderedEvent {
@@ -79,6 +79,17 @@ function fields(entries: Array<[string, string]>): string {
   return entries.map(([k, v]) => `${k}:${v.startsWith('\n') ? '' : ' '}${v.split('\n').join(`\n${INDENT}`)}`).join('\n');
 }
 
+function describeAttachment(a: AttachmentMeta): string {
+  return `${a.filename} (${a.contentType}, ${a.size} bytes)`;
+}
+
+function renderReply(data: HumanReplied): string {
+  const attachments = data.attachments ?? [];
+  if (attachments.length === 0) return toYaml({ message: data.message });
+  const files = attachments.map((a) => ({ file: describeAttachment(a), ...(a.text !== undefined ? { text: a.text } : {}) }));
+  return toYaml({ message: data.message, attachments: files });
+}
+
 function renderEmail(data: EmailReceived): string {
   const entries: Array<[string, string]> = [
     ['From', formatAddress(data.from)],
@@ -87,7 +98,8 @@ function renderEmail(data: EmailReceived): string {
   if (data.cc.length > 0) entries.push(['Cc', data.cc.map(formatAddress).join(', ')]);
   entries.push(['Subject', data.subject], ['Body', data.body]);
   if (data.attachments.length > 0) {
-    entries.push(['Attachments', data.attachments.map((a) => `${a.filename} (${a.contentType}, ${a.size} bytes)`).join(', ')]);
+    entries.push(['Attachments', data.attachments.map(describeAttachment).join(', ')]);
+    for (const a of data.attachments) if (a.text !== undefined) entries.push([`Attachment ${a.filename}`, a.text]);
   }
   const previous = data.previousThread.length === 0 ? '[]' : `\n${toYaml(data.previousThread.map((m) => ({ ...m })))}`;
   entries.push(['Previous Thread', previous]);
@@ -147,7 +159,7 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
     case 'approval_denied':
       return { tag: event.type, body: toYaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
     case 'human_replied':
-      return { tag: 'human_response', body: toYaml({ message: event.data.message }) };
+      return { tag: 'human_response', body: renderReply(event.data) };
     case 'escalated':
       return { tag: event.type, body: toYaml({ reason: event.data.reason }) };
     case 'retry_requested':

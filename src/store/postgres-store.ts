@@ -5,7 +5,7 @@ import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { Thread } from '../core/thread.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { distinctDeliveries } from './deliveries.js';
+import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
 import { listQuery } from './list-query.js';
 import { int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
@@ -281,7 +281,7 @@ async function insertEvents(c: PoolClient, threadId: ThreadId, after: number, ev
   const values = events.map((event, i) => {
     params.push(after + 1 + i, event.id, event.type, event.at, JSON.stringify(event.data));
     const n = params.length;
-    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
+    return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::json)`;
   });
   await c.query(`INSERT INTO events (thread_id, seq, id, type, at, data) VALUES ${values.join(', ')}`, params);
   return events.map((event, i) => ({ ...event, seq: after + 1 + i }));
@@ -293,7 +293,7 @@ async function insertDeliveries(c: PoolClient, threadId: ThreadId, deliveries: r
     const result = await c.query(
       `INSERT INTO deliveries (source, delivery_id, thread_id, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (source, delivery_id) DO NOTHING`,
-      [d.source, d.id, threadId, now],
+      [d.source, deliveryKey(d.id), threadId, now],
     );
     if (result.rowCount !== 0) continue;
     const winner = await deliveryThread(c, d);
@@ -305,7 +305,7 @@ async function insertDeliveries(c: PoolClient, threadId: ThreadId, deliveries: r
 async function deliveryThread(client: Pool | PoolClient, delivery: Delivery): Promise<ThreadId | undefined> {
   const [row] = await rows(client, 'SELECT thread_id FROM deliveries WHERE source = $1 AND delivery_id = $2', [
     delivery.source,
-    delivery.id,
+    deliveryKey(delivery.id),
   ]);
   return row ? (text(row, 'thread_id') as ThreadId) : undefined;
 }

@@ -53,7 +53,7 @@ export function toSummary(row: Row): ThreadSummary {
   };
 }
 
-/** An event row; `data` is passed parsed (SQLite keeps JSON text, pg parses jsonb itself). */
+/** An event row; `data` is passed parsed (SQLite keeps JSON text, pg parses json itself). */
 export function toEvent(row: Row, data: unknown): ThreadEvent {
   const type = text(row, 'type');
   if (!isEventType(type)) throw corrupt('type', type);

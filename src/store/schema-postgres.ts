@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS events (
   type text NOT NULL,
   -- The event's own time, kept as the text it was appended with so the event loads back exactly.
   at text NOT NULL,
-  data jsonb NOT NULL,
+  -- json, not jsonb: jsonb refuses NUL and lone surrogates, which a JSON string may hold; json keeps the text
+  -- JSON.stringify wrote (checked for syntax only), so every event loads back exactly.
+  data json NOT NULL,
   -- The real guard against two writers taking the same place in a thread.
   CONSTRAINT events_pkey PRIMARY KEY (thread_id, seq),
   CONSTRAINT events_id_key UNIQUE (id)
@@ -33,6 +35,15 @@ CREATE TABLE IF NOT EXISTS deliveries (
   created_at timestamptz NOT NULL,
   CONSTRAINT deliveries_pkey PRIMARY KEY (source, delivery_id)
 );
+
+-- Migration for databases created with data jsonb: the cast keeps every event (jsonb always holds valid json).
+DO $$
+BEGIN
+  IF (SELECT data_type FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'events' AND column_name = 'data') = 'jsonb' THEN
+    ALTER TABLE events ALTER COLUMN data TYPE json USING data::json;
+  END IF;
+END $$;
 
 CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at, id);
 CREATE INDEX IF NOT EXISTS threads_by_update ON threads (updated_at, id);

@@ -7,7 +7,7 @@ import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { Thread } from '../core/thread.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
-import { distinctDeliveries } from './deliveries.js';
+import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
 import { listQuery } from './list-query.js';
 import { int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
@@ -227,7 +227,7 @@ class SqliteThreadStore implements ThreadStore {
 
   private insertDeliveries(threadId: ThreadId, deliveries: readonly Delivery[], now: string): void {
     for (const d of deliveries) {
-      this.run('INSERT INTO deliveries (source, delivery_id, thread_id, created_at) VALUES (?, ?, ?, ?)', d.source, d.id, threadId, now);
+      this.run('INSERT INTO deliveries (source, delivery_id, thread_id, created_at) VALUES (?, ?, ?, ?)', d.source, deliveryKey(d.id), threadId, now);
     }
   }
 
@@ -251,7 +251,7 @@ class SqliteThreadStore implements ThreadStore {
   }
 
   private deliveryThread(delivery: Delivery): ThreadId | undefined {
-    const row = this.get('SELECT thread_id FROM deliveries WHERE source = ? AND delivery_id = ?', delivery.source, delivery.id);
+    const row = this.get('SELECT thread_id FROM deliveries WHERE source = ? AND delivery_id = ?', delivery.source, deliveryKey(delivery.id));
     return row ? (text(row, 'thread_id') as ThreadId) : undefined;
   }
 

@@ -106,7 +106,9 @@ describe('parsing inbound mail', () => {
     expect(body).toContain('Since Friday the CSV export stops after 10,000 rows.');
     expect(body).toContain('Best regards,\nCarol');
     expect(previous).toEqual([]);
-    expect(email.attachments).toEqual([{ filename: 'export-sample.csv', contentType: 'text/csv', size: 37 }]);
+    expect(email.attachments).toEqual([
+      { filename: 'export-sample.csv', contentType: 'text/csv', size: 37, text: 'id,name,amount\n1,ACME,100\n2,ACME,200' },
+    ]);
   });
 
   it('a new message with no quotes is kept whole', () => {

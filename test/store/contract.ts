@@ -266,6 +266,125 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       });
     });
 
+    describe('any JSON string round-trips (#9.4a)', () => {
+      // NUL, lone surrogates of both halves, a reversed pair and a real pair: jsonb refuses the first three, and a
+      // driver that binds a JS string as UTF-8 turns a lone surrogate into U+FFFD.
+      const hostile = ['nul \u0000 inside', '\u0000', 'high \ud800 alone', 'low \udfff alone', 'reversed \udc00\ud83d', 'cut emoji \ud83d', 'pair 😀 ok'];
+      const odd = hostile.join(' | ');
+      const codeUnits = (s: string): number[] => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+      /** Every string in a value, keys included, in order. */
+      const strings = (value: unknown): string[] => {
+        if (typeof value === 'string') return [value];
+        if (Array.isArray(value)) return value.flatMap(strings);
+        if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+        return [];
+      };
+
+      async function expectExact(id: ThreadId, written: NewEvent[], from: number): Promise<void> {
+        const loaded = (await store.load(id))?.events.slice(from - 1) ?? [];
+        expect(loaded).toEqual(written.map((e, i) => ({ ...e, seq: from + i })));
+        // toEqual compares strings by code units too; this says so outright, and that nothing became U+FFFD.
+        expect(strings(loaded.map((e) => e.data)).map(codeUnits)).toEqual(strings(written.map((e) => e.data)).map(codeUnits));
+        expect(JSON.stringify(loaded.map((e) => e.data))).not.toContain('\ufffd');
+      }
+
+      it('#9.4a: NUL and lone surrogates in messages (message, email, reply) load back identical', async () => {
+        const first: NewEvent[] = [
+          message(odd),
+          {
+            id: ids.eventId(),
+            type: 'email_received',
+            at: at(),
+            data: {
+              from: { address: 'alex@company.com', name: 'Alex \ud800' },
+              to: [{ address: 'assistant@company.com' }],
+              cc: [],
+              subject: `Re: ${odd}`,
+              body: odd,
+              fullBody: `${odd}\n> \u0000`,
+              messageId: '<nul@mail.company.com>',
+              references: [],
+              previousThread: [{ from: 'sam@company.com', body: '\udfff\u0000' }],
+              attachments: [{ filename: 'a\u0000.txt', contentType: 'text/plain', size: 1 }],
+            },
+          },
+        ];
+        const id = ids.threadId();
+        const created = await store.create({ id, agent, events: first });
+        expect(created).toEqual({ created: true, thread: { id, agent, events: first.map((e, i) => ({ ...e, seq: i + 1 })) } });
+        await expectExact(id, first, 1);
+        const replies = hostile.map((text) => reply(text));
+        await store.append(id, replies, { expectedSeq: 2 });
+        await expectExact(id, replies, 3);
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 2 + hostile.length });
+      });
+
+      it('#9.4a: NUL and lone surrogates in steps (args, keys, usage.raw, rejected raw) load back identical', async () => {
+        const id = await newThread();
+        const callId = ids.callId();
+        const step: NewEvent = {
+          id: ids.eventId(),
+          type: 'step_decided',
+          at: at(),
+          data: {
+            callId,
+            intent: 'create_issue',
+            args: { title: odd, 'key \u0000 \ud800': hostile, nested: { deep: [{ v: '\udc00' }] } },
+            idempotencyKey: `idem_${callId}`,
+            origin: 'model',
+            usage: { model: 'gpt-4o-mini', inputTokens: 1, outputTokens: 2, latencyMs: 3, raw: `{"title":"${odd}"}` },
+          },
+        };
+        const rejected: NewEvent = {
+          id: ids.eventId(),
+          type: 'step_rejected',
+          at: at(),
+          data: { reason: 'bad \u0000', raw: odd, usage: { model: 'm', inputTokens: null, outputTokens: null, latencyMs: 0, raw: odd } },
+        };
+        await store.append(id, [rejected], { expectedSeq: 1 });
+        await store.append(id, [step], { expectedSeq: 2 });
+        await expectExact(id, [rejected, step], 2);
+      });
+
+      it('#9.4a: NUL and lone surrogates in tool results and errors load back identical', async () => {
+        const id = await newThread();
+        const callId = ids.callId();
+        const events: NewEvent[] = [
+          decided('get_issue', { id: 'ENG-1' }, callId),
+          succeeded(callId, 'get_issue', { issue: { title: odd, description: hostile, [`k${'\u0000'}`]: { '\ud800': null } } }),
+          {
+            id: ids.eventId(),
+            type: 'tool_failed',
+            at: at(),
+            data: { callId, intent: 'add_comment', error: { kind: 'invalid_input', message: odd, retryable: false } },
+          },
+        ];
+        await store.append(id, events, { expectedSeq: 'any' });
+        await expectExact(id, events, 2);
+        // The thread stays an ordinary thread: listed, claimed and released like any other.
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 4 });
+        const [lease] = await store.claim({ owner: 'w1', leaseMs: 1000, limit: 10 });
+        expect(lease?.threadId).toBe(id);
+        if (lease) await store.release(lease);
+      });
+
+      it('#9.4a: delivery ids with NUL or lone surrogates are recorded, found, and kept apart', async () => {
+        const id = await newThread();
+        // Each pair would be one key if a lone surrogate became U+FFFD; the last names the escape marker itself.
+        const odd = ['<a\u0000b@x>', '<\ud800@x>', '<\udbff@x>', '<\udfff@x>', '<\ufffd@x>', '\u0001json:"<\ud800@x>"'];
+        for (const [i, deliveryId] of odd.entries()) {
+          const delivery = { source: 'email', id: deliveryId };
+          expect(await store.findDelivery(delivery)).toBeUndefined();
+          expect(await store.append(id, [reply(`r${i}`)], { expectedSeq: 'any', deliveries: [delivery] })).toMatchObject({ duplicate: false });
+          expect(await store.findDelivery(delivery)).toBe(id);
+          expect(await store.append(id, [reply(`r${i}`)], { expectedSeq: 'any', deliveries: [delivery] })).toEqual({ duplicate: true, threadId: id });
+        }
+        expect((await store.load(id))?.events).toHaveLength(1 + odd.length);
+        const created = await store.create({ id: ids.threadId(), agent, events: [message('again')], delivery: { source: 'email', id: odd[0] ?? '' } });
+        expect(created).toEqual({ created: false, duplicateOf: id });
+      });
+    });
+
     describe('concurrent writers', () => {
       const writers = 8;
       const appendsPerWriter = 10;
@@ -315,6 +434,29 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         }
         expect(conflicts.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
         expect(await summary(id)).toMatchObject({ lastSeq: total, status: 'ready' });
+      });
+    });
+
+    describe('appends at any seq (#9.10)', () => {
+      it('#9.10: 50 concurrent appends at any seq through several store instances all land once, seqs unbroken', async () => {
+        const id = await newThread();
+        const stores = [store, ...(await Promise.all(range(3).map(() => h.openSibling())))];
+        const delivery = (i: number) => ({ source: 'email', id: `<reply-${i}@mail.company.com>` });
+        const appended = await Promise.all(
+          range(50).map((i) => (stores[i % stores.length] ?? store).append(id, [reply(`reply ${i}`)], { expectedSeq: 'any', deliveries: [delivery(i)] })),
+        );
+        expect(appended.every((r) => !r.duplicate)).toBe(true);
+        // The same deliveries again, also at once: every one is a no-op.
+        const again = await Promise.all(
+          range(50).map((i) => (stores[(i + 1) % stores.length] ?? store).append(id, [reply(`reply ${i}`)], { expectedSeq: 'any', deliveries: [delivery(i)] })),
+        );
+        expect(again).toEqual(range(50).map(() => ({ duplicate: true, threadId: id })));
+        const events = (await store.load(id))?.events ?? [];
+        expect(events.map((e) => e.seq)).toEqual(range(51).map((i) => i + 1));
+        const messages = events.flatMap((e) => (e.type === 'human_replied' ? [e.data.message] : []));
+        expect(messages.toSorted()).toEqual(range(50).map((i) => `reply ${i}`).toSorted());
+        for (const i of range(50)) expect(await store.findDelivery(delivery(i))).toBe(id);
+        expect(await summary(id)).toMatchObject({ lastSeq: 51, status: 'ready' });
       });
     });
 

@@ -5,7 +5,7 @@
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
 import { HardwayError } from '../../core/errors.js';
-import type { EmailReceived, EventType, NewEvent, PreviousMessage, ThreadEvent } from '../../core/events.js';
+import type { AttachmentMeta, EmailReceived, EventType, NewEvent, PreviousMessage, ThreadEvent } from '../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
 import { defaultHumanIntents, deriveStatus, lastSeq, type HumanIntents } from '../../core/thread.js';
 import type { ThreadStore } from '../../store/thread-store.js';
@@ -131,10 +131,12 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       if (!participantsOf(first, config.approvers, config.address).has(sender)) {
         return drop(mail, 'not_participant', 'the sender is not a participant of the thread', { threadId, from: sender });
       }
-      const event = withMessageId(replyEvent(thread.events, sender, body, first), email.messageId);
+      const event = withMessageId(replyEvent(thread.events, sender, body, first, email.attachments), email.messageId);
       try {
         const appended = await store.append(threadId, [event], {
-          expectedSeq: lastSeq(thread),
+          // A reply means what its place in the log makes it mean, wherever it lands: it is stored, never refused.
+          // A decision names the call it read as pending, so it must land right after what was read.
+          expectedSeq: event.type === 'human_replied' ? 'any' : lastSeq(thread),
           deliveries: [{ source: INBOUND_SOURCE, id: email.messageId }],
         });
         if (appended.duplicate) {
@@ -145,7 +147,7 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
         deps.onWork?.(threadId);
         return { kind: 'resumed', threadId, event: event.type };
       } catch (error) {
-        // The decision (approval or feedback) depends on the status we read: re-read it when someone wrote first.
+        // The decision depends on the status we read: re-read it when someone wrote first.
         if (HardwayError.isInstance(error, 'concurrency_conflict') && attempt < MAX_CONFLICT_RETRIES) continue;
         throw error;
       }
@@ -153,7 +155,13 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
   }
 
   /** While an approval is pending, an approver's unambiguous first line decides it; anything else is feedback. */
-  function replyEvent(events: readonly ThreadEvent[], sender: string, body: string, first: EmailReceived | undefined): NewEvent {
+  function replyEvent(
+    events: readonly ThreadEvent[],
+    sender: string,
+    body: string,
+    first: EmailReceived | undefined,
+    attachments: AttachmentMeta[],
+  ): NewEvent {
     const pending = deriveStatus(events, humanIntents) === 'awaiting_approval' ? pendingApproval(events) : undefined;
     const reply = pending === undefined ? ({ kind: 'other' } as const) : readApprovalReply(body);
     switch (reply.kind) {
@@ -182,7 +190,7 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       id: deps.ids.eventId(),
       at: deps.clock.now().toISOString(),
       type: 'human_replied',
-      data: { from: sender, channel: 'email', message: body },
+      data: { from: sender, channel: 'email', message: body, ...(attachments.length > 0 ? { attachments } : {}) },
     };
   }
 

@@ -1,6 +1,7 @@
 // Raw MIME → the fields an `email_received` needs: addresses, threading ids, decoded text (HTML-only mail converted).
+import { TextDecoder } from 'node:util';
 import { convert } from 'html-to-text';
-import { simpleParser, type AddressObject, type EmailAddress as ParsedAddress } from 'mailparser';
+import { simpleParser, type AddressObject, type Attachment, type EmailAddress as ParsedAddress } from 'mailparser';
 import type { AttachmentMeta, EmailAddress } from '../../core/events.js';
 import { normalizeAddress } from './addresses.js';
 import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
@@ -76,11 +77,55 @@ export async function parseEmail(raw: Buffer): Promise<ParseResult> {
       references: messageIdList(parsed.references),
       ...(parsed.date !== undefined && !Number.isNaN(parsed.date.getTime()) ? { date: parsed.date.toISOString() } : {}),
       text,
-      attachments: parsed.attachments.map((a) => ({
-        filename: a.filename ?? 'unnamed',
-        contentType: a.contentType,
-        size: a.size,
-      })),
+      attachments: attachmentsOf(parsed.attachments),
     },
   };
+}
+
+/** A text attachment's words reach the context up to this many characters each, and this many in all. */
+export const ATTACHMENT_TEXT_LIMITS = { each: 4_000, total: 12_000 };
+/** Only the start of a large text file is decoded: the rest would be cut anyway. */
+const DECODE_BYTES = 256 * 1024;
+
+function attachmentsOf(attachments: readonly Attachment[]): AttachmentMeta[] {
+  let budget = ATTACHMENT_TEXT_LIMITS.total;
+  return attachments.map((a) => {
+    const meta: AttachmentMeta = { filename: a.filename ?? 'unnamed', contentType: a.contentType, size: a.size };
+    const text = budget > 0 ? textOf(a) : undefined;
+    if (text === undefined) return meta;
+    const kept = cut(text, Math.min(budget, ATTACHMENT_TEXT_LIMITS.each), a.size);
+    budget -= kept.length;
+    return { ...meta, text: kept };
+  });
+}
+
+function textOf(a: Attachment): string | undefined {
+  if (!a.contentType.startsWith('text/')) return undefined;
+  const bytes = a.content.subarray(0, DECODE_BYTES);
+  const decoded = decoderFor(charsetOf(a)).decode(bytes);
+  const text = normalizeText(a.contentType === 'text/html' ? htmlToPlainText(decoded) : decoded).trim();
+  return text === '' ? undefined : text;
+}
+
+function charsetOf(a: Attachment): string | undefined {
+  const header: unknown = a.headers.get('content-type');
+  const params: unknown = typeof header === 'object' && header !== null && 'params' in header ? header.params : undefined;
+  const charset = typeof params === 'object' && params !== null && 'charset' in params ? params.charset : undefined;
+  return typeof charset === 'string' ? charset : undefined;
+}
+
+function decoderFor(charset: string | undefined): TextDecoder {
+  try {
+    return new TextDecoder(charset ?? 'utf-8');
+  } catch {
+    // A label the platform does not know: UTF-8 shows ASCII right and marks the rest, which beats dropping it.
+    return new TextDecoder('utf-8');
+  }
+}
+
+function cut(text: string, max: number, size: number): string {
+  if (text.length <= max) return text;
+  // Never split a surrogate pair: the half left over would be a character that is not there.
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}\n… [cut: the file is ${size} bytes]`;
 }

@@ -89,8 +89,10 @@ export interface Harness {
   notifier: EmailNotifier;
 }
 
-export function createHarness(options: { env?: Record<string, string>; resolver?: DNSResolver; store?: ThreadStore } = {}): Harness {
-  const ids = sequentialIds();
+export function createHarness(
+  options: { env?: Record<string, string>; resolver?: DNSResolver; store?: ThreadStore; ids?: IdSource } = {},
+): Harness {
+  const ids = options.ids ?? sequentialIds();
   const clock = fixedClock();
   const store = options.store ?? openSqliteStore({ path: ':memory:', clock });
   const config = testConfig(options.env);

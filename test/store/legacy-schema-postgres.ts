@@ -1,0 +1,41 @@
+// The PostgreSQL schema as the first release created it (events.data jsonb), verbatim: databases in the field have it.
+export const postgresSchemaV1 = `
+CREATE TABLE IF NOT EXISTS threads (
+  id text PRIMARY KEY,
+  agent text NOT NULL,
+  -- A cache of deriveStatus(events), rewritten in every append; rebuildStatusCache() recomputes it.
+  status text NOT NULL,
+  last_seq integer NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  lease_owner text,
+  lease_token text,
+  lease_expires_at timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS events (
+  thread_id text NOT NULL REFERENCES threads (id),
+  seq integer NOT NULL CHECK (seq > 0),
+  id text NOT NULL,
+  type text NOT NULL,
+  -- The event's own time, kept as the text it was appended with so the event loads back exactly.
+  at text NOT NULL,
+  data jsonb NOT NULL,
+  -- The real guard against two writers taking the same place in a thread.
+  CONSTRAINT events_pkey PRIMARY KEY (thread_id, seq),
+  CONSTRAINT events_id_key UNIQUE (id)
+);
+
+CREATE TABLE IF NOT EXISTS deliveries (
+  source text NOT NULL,
+  delivery_id text NOT NULL,
+  thread_id text NOT NULL REFERENCES threads (id),
+  created_at timestamptz NOT NULL,
+  CONSTRAINT deliveries_pkey PRIMARY KEY (source, delivery_id)
+);
+
+CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at, id);
+CREATE INDEX IF NOT EXISTS threads_by_update ON threads (updated_at, id);
+CREATE INDEX IF NOT EXISTS threads_by_agent ON threads (agent, updated_at, id);
+CREATE INDEX IF NOT EXISTS deliveries_by_thread ON deliveries (thread_id);
+`;
