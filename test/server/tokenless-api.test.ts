@@ -160,6 +160,7 @@ describe('#9.1: the token-less server obeys no web page', () => {
       'GET /v1/threads/thr_…/context',
       'POST /v1/threads/thr_…/responses',
       'POST /v1/threads/thr_…/responses',
+      'POST /v1/threads/thr_…/responses',
     ]);
     const team = (await c.linear.listTeams()).find((t) => t.key === 'OPS');
     const done = (await c.linear.listWorkflowStates({ teamId: team?.id ?? '' })).find((s) => s.type === 'completed');
@@ -170,8 +171,8 @@ describe('#9.1: the token-less server obeys no web page', () => {
       { intent: 'update_issue', issue_ids: [issue.identifier], changes: { state_id: done.id } },
       { intent: 'done_for_now', message: 'Not closed; will assign it to Sarah.' },
     );
-    const [launch, show, context, answer, deny] = curls;
-    if (!launch || !show || !context || !answer || !deny) throw new Error('unreachable');
+    const [launch, show, context, answer, deny, retry] = curls;
+    if (!launch || !show || !context || !answer || !deny || !retry) throw new Error('unreachable');
     const launched = await replay(launch, '');
     expect(launched.status).toBe(202);
     const { thread_id: id } = (await launched.json()) as { thread_id: string };
@@ -185,6 +186,16 @@ describe('#9.1: the token-less server obeys no web page', () => {
     expect((await replay(deny, id)).status).toBe(202);
     await c.worker.drain();
     expect(await statusOf(id)).toBe('done');
+
+    // The retry example, on a thread the provider failed for good (HTTP 401).
+    llm.script({ status: 401 }, { intent: 'done_for_now', message: 'Done after all.' });
+    const failed = await replay(launch, '');
+    const { thread_id: failedId } = (await failed.json()) as { thread_id: string };
+    await c.worker.drain();
+    expect(await statusOf(failedId)).toBe('failed');
+    expect((await replay(retry, failedId)).status).toBe(202);
+    await c.worker.drain();
+    expect(await statusOf(failedId)).toBe('done');
   });
 });
 
