@@ -1,10 +1,10 @@
 // The `hardway` command as a person uses it: a run answered at the terminal, then inspecting and answering threads.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnOwned } from '../support/children.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function hardway(args: string[], input: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hardway.js', ...args], {
+    const child = spawnOwned(process.execPath, ['bin/hardway.js', ...args], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
