@@ -9,6 +9,11 @@ const program = new Command('hardway').description('12-factor agents: the Linear
 program
   .command('serve')
   .description('serve the HTTP API, webhooks and workers (what `npm start` runs)')
+  .addHelpText(
+    'after',
+    `
+SIGTERM or SIGINT stops it gracefully (exit 0); a second one during the stop exits at once (143 / 130).`,
+  )
   .action(async () => {
     const { serve } = await import('./serve.js');
     await serve(readConfig(process.env));
