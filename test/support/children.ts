@@ -1,8 +1,9 @@
 // Processes the tests start: each the leader of its own process group, stopped by group, and recorded so the
 // suite fails if one outlives its test file (a grandchild left running once kept two servers alive for 45 minutes).
-import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Set by test/support/global-setup.ts: every started group is also written there, for the run's last check. */
@@ -12,6 +13,7 @@ const started = new Map<number, string>();
 
 /** `spawn`, detached into a new process group whose id is the child's pid, and registered. */
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions & { stdio: ['pipe', 'pipe', 'pipe'] }): ChildProcessWithoutNullStreams;
+export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions & { stdio: ['ignore', 'pipe', 'pipe'] }): ChildProcessByStdio<null, Readable, Readable>;
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions): ChildProcess;
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   const child = spawn(command, args, { ...options, detached: true });
