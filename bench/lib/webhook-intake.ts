@@ -6,7 +6,7 @@
 // created in one transaction) and the raw-MIME email webhook (HMAC-SHA256 over the exact body in
 // X-Signature-256, header checks, Message-ID deduplicated in the same transaction as the event). Every accepted
 // request is then counted in the database: accepted must equal stored.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { spawnOwned, stopGroup } from '../../test/support/children.js';
 import { email, emailAsText } from '../scenarios/email-triage.js';
 
 export type IntakeStore = 'sqlite' | 'postgres';
@@ -81,7 +82,7 @@ interface Server {
 }
 
 async function startServer(databaseUrl: string, dir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/lib/intake-server.ts')], {
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', join(root, 'bench/lib/intake-server.ts')], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -115,7 +116,7 @@ async function startServer(databaseUrl: string, dir: string): Promise<Server> {
       }),
     ]);
   } catch (error) {
-    child.kill('SIGKILL');
+    await stopGroup(child, 'SIGKILL');
     throw gaveUp.signal.aborted ? new Error(`intake server did not start within 60 s: ${stderr}`) : error;
   } finally {
     clearTimeout(timer);
@@ -128,10 +129,7 @@ async function startServer(databaseUrl: string, dir: string): Promise<Server> {
     email: info.email,
     child,
     async stop() {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      await stopGroup(child);
     },
   };
 }

@@ -1,6 +1,7 @@
 // Logging: pino, JSON in production and pretty in a terminal; secrets and message bodies are redacted.
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Redact } from '../core/redactor.js';
+import { stdoutLogDestination } from './log-destination.js';
 
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
@@ -44,7 +45,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     ...(options.redact ? { hooks: { streamWrite: options.redact } } : {}),
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  if (pretty) return pino(settings);
+  // Not pino's default stdout stream (see log-destination.ts): at exit it retries a write to a closed pipe forever.
+  return pino(settings, options.destination ?? stdoutLogDestination());
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -11,6 +11,11 @@ const program = new Command('hardway').description('12-factor agents: the Linear
 program
   .command('serve')
   .description('serve the HTTP API, webhooks and workers (what `npm start` runs)')
+  .addHelpText(
+    'after',
+    `
+SIGTERM or SIGINT stops it gracefully (exit 0); a second one during the stop exits at once (143 / 130).`,
+  )
   .action(async () => {
     const { serve } = await import('./serve.js');
     await serve(readConfig(process.env));
@@ -21,6 +26,15 @@ program
   .description('start a thread with a message and follow it here; questions and approvals are asked in the terminal')
   .argument('<message...>', 'what you want done')
   .option('--from <who>', 'who is asking', process.env.USER ? `${process.env.USER}@localhost` : 'cli@localhost')
+  .addHelpText(
+    'after',
+    `
+Answers can be piped in, one line per question or approval:
+  echo "Operations" | hardway run "make an issue about the printer"
+
+Exit codes: 0 done; 1 failed or an error; 3 the thread is waiting for an answer that was not given (the input
+ended, or an empty answer): it says how to answer later (hardway respond / approve / deny).`,
+  )
   .action(async (words: string[], options: { from: string }) => {
     const { runInTerminal } = await import('./run.js');
     process.exitCode = await runInTerminal(readConfig(process.env), words.join(' '), options.from);

@@ -1,7 +1,11 @@
-// `hardway serve`: the HTTP server and workers in one process, with a graceful stop on SIGTERM.
+// `hardway serve`: the HTTP server and workers in one process, with a graceful stop on SIGTERM or SIGINT, and an
+// immediate exit on a second one.
 import { serve as listen } from '@hono/node-server';
 import type { AppConfig } from '../app/config.js';
 import { createContainer } from '../app/container.js';
+
+/** A second SIGINT/SIGTERM during the graceful stop exits at once with the shell's "killed by" code. */
+export const exitCodeOnSecondSignal = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export async function serve(config: AppConfig): Promise<void> {
   const c = await createContainer(config);
@@ -15,8 +19,13 @@ export async function serve(config: AppConfig): Promise<void> {
   c.email?.imap?.start();
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: keyof typeof exitCodeOnSecondSignal) => {
+    if (stopping) {
+      // Someone who asks twice wants it gone now: running steps are abandoned, their leases expire and another
+      // process resumes them from their events.
+      logger.warn({ signal }, 'second signal: exiting now without waiting for running steps');
+      process.exit(exitCodeOnSecondSignal[signal]);
+    }
     stopping = true;
     logger.info({ signal }, 'stopping: no new work; running steps finish or are released');
     server.close();

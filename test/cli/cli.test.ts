@@ -1,5 +1,4 @@
 // The `hardway` command as a person uses it: a run answered at the terminal, then inspecting and answering threads.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { readConfig } from '../../src/app/config.js';
 import { createContainer } from '../../src/app/container.js';
 import { silentLogger } from '../../src/app/logger.js';
 import type { ThreadId } from '../../src/core/ids.js';
+import { spawnOwned } from '../support/children.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
@@ -39,7 +39,7 @@ function cliEnv(database = 'hardway.sqlite'): Record<string, string> {
 
 function hardway(args: string[], input: string[] = [], database?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/hardway.js', ...args], {
+    const child = spawnOwned(process.execPath, ['bin/hardway.js', ...args], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

@@ -1,5 +1,4 @@
 // The SQLite store: the shared contract on a temp file per test, plus what only SQLite has (pragmas, paths, processes).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { HardwayError } from '../../src/core/errors.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { defaultSqlitePath, openStore, parseDatabaseUrl } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
+import { spawnOwned, stopGroup } from '../support/children.js';
 import { describeStoreContract } from './contract.js';
 
 const dirs: string[] = [];
@@ -123,7 +123,7 @@ describe('SQLite store specifics', () => {
       process.stdin.destroy();`;
     const children = Array.from({ length: processes }, (_, worker) => {
       const args = ['--import', 'tsx', '--input-type=module', '-e', child, path, id, String(worker), String(appends)];
-      const p = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const p = spawnOwned(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       p.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -150,7 +150,7 @@ describe('SQLite store specifics', () => {
       for (const c of children) c.p.stdin.write('go\n');
       conflicts = await Promise.all(children.map((c) => c.done));
     } finally {
-      for (const c of children) if (c.p.exitCode === null) c.p.kill();
+      await Promise.all(children.map((c) => stopGroup(c.p)));
     }
     const events = (await store.load(id))?.events ?? [];
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: processes * appends }, (_, i) => i + 1));

@@ -7,13 +7,14 @@
 //
 // Started as root, mail is stored as nobody (Dovecot refuses UID 0); started as anyone else, everything runs as
 // that user (Dovecot's "rootless" setup). Needs the Debian packages dovecot-imapd and dovecot-lmtpd.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnOwned, stopGroup } from './children.js';
 import { freePort } from './free-port.js';
 
 const candidates = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot', '/opt/homebrew/sbin/dovecot', '/usr/local/opt/dovecot/sbin/dovecot'];
@@ -208,21 +209,16 @@ service lmtp {
 ${rootless}
 `;
   await writeFile(paths.conf, conf);
-  const child = spawn(binary, ['-F', '-c', paths.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOwned(binary, ['-F', '-c', paths.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   try {
     await waitForGreeting(imapPort, child, paths.log);
   } catch (error) {
-    child.kill('SIGKILL');
+    await stopGroup(child, 'SIGKILL');
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${output}`);
   }
-
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
 
   return {
     host: '127.0.0.1',
@@ -234,12 +230,7 @@ ${rootless}
     deliver: (raw, envelope = {}) => lmtpDeliver(lmtpPort, raw, envelope.mailFrom ?? 'sender@example.com', envelope.rcpt ?? options.user),
     log: () => readFile(paths.log, 'utf8').catch(() => ''),
     async stop() {
-      child.kill('SIGTERM');
-      const timeout = sleep(5_000).then(() => 'timeout' as const);
-      if ((await Promise.race([exited.then(() => 'exited' as const), timeout])) === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      await stopGroup(child, 'SIGTERM', 5_000);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,12 @@
-// A real `hardway serve` in a child process, for tests that need separate processes (scale-out, SIGTERM).
-import { spawn, type ChildProcess } from 'node:child_process';
+// A real `hardway serve` in a child process, for tests that need separate processes (scale-out, SIGTERM). It is
+// one process (bin/hardway.js registers tsx's loader in-process, as `npm start` runs it), so `child.pid` is the
+// server, and it leads its own process group, which `stop` ends as a whole.
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { spawnOwned, stopGroup } from './children.js';
 import { freePort } from './free-port.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
 
 export interface ServerProcess {
   url: string;
@@ -13,12 +15,13 @@ export interface ServerProcess {
   logs(): Array<Record<string, unknown>>;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
+  /** Sends `signal` to the server's process group, SIGKILLs it after a bounded wait, and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [`${root}node_modules/tsx/dist/cli.mjs`, 'src/cli/main.ts', 'serve'], {
+  const child = spawnOwned(process.execPath, ['bin/hardway.js', 'serve'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BAML_LOG: 'error', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +48,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const deadline = Date.now() + 30_000;
   while (!lines.some((l) => l.msg === 'hardway is serving')) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
+      await stopGroup(child, 'SIGKILL');
       throw new Error(`server did not start:\n${stderr}\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -56,7 +59,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     logs: () => lines,
     exited,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
+      await stopGroup(child, signal);
       return exited;
     },
   };
