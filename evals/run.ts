@@ -1,12 +1,14 @@
 // `npm run eval`: the prompt tests live, against the configured provider (LLM_*): pass rate, latency, tokens and
 // cost per case. Costs need LLM_PRICE_INPUT_PER_MTOK and LLM_PRICE_OUTPUT_PER_MTOK (USD per million tokens).
+import { bamlLogLevel } from '../src/llm/baml-log.js';
 import { readLlmConfig } from '../src/llm/config.js';
 import { linearAssistantModel } from '../src/agents/linear-assistant/model.js';
 import { parseStep } from '../src/agents/linear-assistant/steps.js';
 import { readBamlTests } from './baml-tests.js';
 import { linearAssistantCases } from './linear-assistant-cases.js';
 
-process.env.BAML_LOG ??= 'warn';
+// Prompts stay out of the output unless asked for (LOG_PROMPTS=true or BAML_LOG), as for the service.
+process.env.BAML_LOG = bamlLogLevel(process.env);
 const config = readLlmConfig(process.env);
 if (!config.ok) {
   console.error(config.problem);
