@@ -868,6 +868,19 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(long.filter((s) => s.rows > 1)).toEqual([]);
       });
 
+      it('concurrent appends at any seq through several stores leave the cache equal to deriveStatus in landing order', async () => {
+        const id = await newThread();
+        const stores = [store, ...(await Promise.all(range(3).map(() => h.openSibling())))];
+        // A question, its delivery, an answer: each append's status depends on which landed just before it.
+        const event = (i: number): NewEvent =>
+          i % 3 === 0 ? decided('request_more_information', { message: `question ${i}` }) : i % 3 === 1 ? sent() : reply(`answer ${i}`);
+        const results = await Promise.all(range(40).map((i) => (stores[i % stores.length] ?? store).append(id, [event(i)], { expectedSeq: 'any' })));
+        expect(results.every((r) => !r.duplicate)).toBe(true);
+        const events = (await store.load(id))?.events ?? [];
+        expect(events.map((e) => e.seq)).toEqual(range(41).map((i) => i + 1));
+        expect(await summary(id)).toMatchObject({ status: deriveStatus(events), lastSeq: 41 });
+      });
+
       it('an append does not parse earlier events: a corrupted old event breaks load, not the append', async () => {
         const id = await newThread([message('hello'), decided('request_more_information', { message: 'Which team?' })]);
         await h.exec(`UPDATE events SET data = '"not an object"' WHERE thread_id = '${id}' AND seq = 1`);
