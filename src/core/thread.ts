@@ -1,5 +1,5 @@
 // A thread is its events; everything else about it, status first, is derived from them.
-import type { EventOf, ThreadEvent } from './events.js';
+import type { EventOf, NewEvent, ThreadEvent } from './events.js';
 import type { CallId, ThreadId } from './ids.js';
 
 export interface Thread {
@@ -99,7 +99,19 @@ export function deriveStatus(
   events: readonly ThreadEvent[],
   humanIntents: HumanIntents = defaultHumanIntents,
 ): DerivedStatus {
-  let status: DerivedStatus = 'ready';
+  return statusAfter('ready', events, humanIntents);
+}
+
+/**
+ * The status once `events` follow a thread whose status was `prev`: status is a fold over events, so a store that
+ * caches it needs only the new ones.
+ */
+export function statusAfter(
+  prev: DerivedStatus,
+  events: readonly NewEvent[],
+  humanIntents: HumanIntents = defaultHumanIntents,
+): DerivedStatus {
+  let status = prev;
   for (const e of events) {
     switch (e.type) {
       case 'email_received':

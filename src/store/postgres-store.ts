@@ -3,12 +3,12 @@ import { DatabaseError, Pool, type PoolClient } from 'pg';
 import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
-import type { Thread } from '../core/thread.js';
+import type { DerivedStatus, Thread } from '../core/thread.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
 import { listQuery } from './list-query.js';
-import { int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
+import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
@@ -102,14 +102,13 @@ class PostgresThreadStore implements ThreadStore {
         if (known !== undefined) return { created: false, duplicateOf: known };
         const now = this.now();
         const inserted = await c.query(
-          `INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES ($1, $2, 'ready', 0, $3, $3)
+          `INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
            ON CONFLICT (id) DO NOTHING`,
-          [input.id, input.agent, now],
+          [input.id, input.agent, this.deps.statusAfter(input.agent, 'ready', input.events), input.events.length, now],
         );
         if (inserted.rowCount === 0) throw new HardwayError('thread_exists', `thread ${input.id} already exists`);
         const events = await insertEvents(c, input.id, 0, input.events);
         if (input.delivery) await insertDeliveries(c, input.id, [input.delivery], now);
-        await this.refresh(c, input.id, input.agent, now);
         return { created: true, thread: { id: input.id, agent: input.agent, events } };
       });
     } catch (error) {
@@ -122,8 +121,9 @@ class PostgresThreadStore implements ThreadStore {
     let seen = 0;
     try {
       return await transaction(this.pool, async (c): Promise<AppendResult> => {
-        // The row lock makes concurrent appends to one thread take turns; the unique key backs it up.
-        const [row] = await rows(c, 'SELECT agent, last_seq, lease_token FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
+        // The row lock makes concurrent appends to one thread take turns; the unique key backs it up. The locked
+        // row is all an append reads: the lease, the last seq and the status its events fold from.
+        const [row] = await rows(c, 'SELECT agent, status, last_seq, lease_token FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
         if (row === undefined) throw notFound(threadId);
         if (options.lease) assertLeaseHeld(options.lease, threadId, optionalText(row, 'lease_token'));
         const deliveries = distinctDeliveries(options.deliveries);
@@ -136,9 +136,17 @@ class PostgresThreadStore implements ThreadStore {
           throw new ConcurrencyError(threadId, options.expectedSeq, seen);
         }
         const now = this.now();
-        const stored = await insertEvents(c, threadId, seen, events);
+        const agent = text(row, 'agent');
+        const cached = cachedStatus(row);
+        let stored: ThreadEvent[];
+        if (cached === undefined) {
+          stored = await insertEvents(c, threadId, seen, events);
+          await this.refresh(c, threadId, agent, now);
+        } else {
+          const status = this.deps.statusAfter(agent, cached, events);
+          stored = await insertEvents(c, threadId, seen, events, { status, updatedAt: now });
+        }
         await insertDeliveries(c, threadId, deliveries, now);
-        await this.refresh(c, threadId, text(row, 'agent'), now);
         return { duplicate: false, events: stored };
       });
     } catch (error) {
@@ -148,9 +156,12 @@ class PostgresThreadStore implements ThreadStore {
   }
 
   async load(threadId: ThreadId): Promise<Thread | undefined> {
-    const [row] = await rows(this.pool, 'SELECT agent FROM threads WHERE id = $1', [threadId]);
-    if (row === undefined) return undefined;
-    return { id: threadId, agent: text(row, 'agent'), events: await loadEvents(this.pool, threadId) };
+    const found = await threadEvents(this.pool, threadId, 0);
+    return found && { id: threadId, agent: found.agent, events: found.events };
+  }
+
+  async eventsAfter(threadId: ThreadId, seq: number): Promise<ThreadEvent[] | undefined> {
+    return (await threadEvents(this.pool, threadId, seq))?.events;
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
@@ -242,10 +253,10 @@ class PostgresThreadStore implements ThreadStore {
     return this.deps.clock.now().toISOString();
   }
 
-  /** Rewrites the status cache and last seq from the events themselves (threads are short). */
+  /** Rewrites the status cache and last seq from all the events: the repair, never the append path. */
   private async refresh(c: PoolClient, threadId: ThreadId, agent: string, updatedAt: string): Promise<void> {
-    const events = await loadEvents(c, threadId);
-    const status = this.deps.statusOf(agent, events);
+    const events = (await threadEvents(c, threadId, 0))?.events ?? [];
+    const status = this.deps.statusAfter(agent, 'ready', events);
     await c.query('UPDATE threads SET status = $1, last_seq = $2, updated_at = $3 WHERE id = $4', [
       status,
       events.at(-1)?.seq ?? 0,
@@ -270,21 +281,54 @@ class PostgresThreadStore implements ThreadStore {
   }
 }
 
-async function loadEvents(client: Pool | PoolClient, threadId: ThreadId): Promise<ThreadEvent[]> {
-  const found = await rows(client, 'SELECT id, seq, type, at, data FROM events WHERE thread_id = $1 ORDER BY seq', [threadId]);
-  return found.map((row) => toEvent(row, row.data));
+/**
+ * A thread's agent and its events after `afterSeq`, in one statement (one round trip, one snapshot); undefined for
+ * an unknown thread. With no such events the outer join still yields the thread's row, its event columns null.
+ */
+async function threadEvents(
+  client: Pool | PoolClient,
+  threadId: ThreadId,
+  afterSeq: number,
+): Promise<{ agent: string; events: ThreadEvent[] } | undefined> {
+  const found = await rows(
+    client,
+    `SELECT t.agent, e.id, e.seq, e.type, e.at, e.data FROM threads t
+     LEFT JOIN events e ON e.thread_id = t.id AND e.seq > $2 WHERE t.id = $1 ORDER BY e.seq`,
+    [threadId, afterSeq],
+  );
+  const [first] = found;
+  if (first === undefined) return undefined;
+  return { agent: text(first, 'agent'), events: first.id === null ? [] : found.map((row) => toEvent(row, row.data)) };
 }
 
-async function insertEvents(c: PoolClient, threadId: ThreadId, after: number, events: readonly NewEvent[]): Promise<ThreadEvent[]> {
-  if (events.length === 0) return [];
+/**
+ * Inserts events after seq `after` and returns them as `load` will give them back. With `advance`, the same
+ * statement moves the thread row on (status, last seq, updated_at): one round trip for the whole append.
+ */
+async function insertEvents(
+  c: PoolClient,
+  threadId: ThreadId,
+  after: number,
+  events: readonly NewEvent[],
+  advance?: { status: DerivedStatus; updatedAt: string },
+): Promise<ThreadEvent[]> {
   const params: unknown[] = [threadId];
-  const values = events.map((event, i) => {
-    params.push(after + 1 + i, event.id, event.type, event.at, JSON.stringify(event.data));
+  const written = events.map((event, i) => ({ event, seq: after + 1 + i, data: JSON.stringify(event.data) }));
+  const values = written.map(({ event, seq, data }) => {
+    params.push(seq, event.id, event.type, event.at, data);
     const n = params.length;
     return `($1, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::json)`;
   });
-  await c.query(`INSERT INTO events (thread_id, seq, id, type, at, data) VALUES ${values.join(', ')}`, params);
-  return events.map((event, i) => ({ ...event, seq: after + 1 + i }));
+  const insert = `INSERT INTO events (thread_id, seq, id, type, at, data) VALUES ${values.join(', ')}`;
+  if (advance === undefined) {
+    if (written.length > 0) await c.query(insert, params);
+  } else {
+    params.push(advance.status, after + events.length, advance.updatedAt);
+    const n = params.length;
+    const update = `UPDATE threads SET status = $${n - 2}, last_seq = $${n - 1}, updated_at = $${n} WHERE id = $1`;
+    await c.query(written.length > 0 ? `WITH inserted AS (${insert}) ${update}` : update, params);
+  }
+  return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
 }
 
 /** ON CONFLICT DO NOTHING waits for a concurrent insert of the same delivery and then skips it. */

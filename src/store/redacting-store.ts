@@ -12,6 +12,7 @@ export function redactingStore(store: ThreadStore, redact: Redact): ThreadStore 
     create: (input) => store.create({ ...input, events: clean(input.events) }),
     append: (threadId, events, options) => store.append(threadId, clean(events), options),
     load: (threadId) => store.load(threadId),
+    eventsAfter: (threadId, seq) => store.eventsAfter(threadId, seq),
     list: (options) => store.list(options),
     findDelivery: (delivery) => store.findDelivery(delivery),
     claim: (options) => store.claim(options),

@@ -3,7 +3,7 @@ import { HardwayError } from '../core/errors.js';
 import { isEventType, type ThreadEvent } from '../core/events.js';
 import type { EventId, ThreadId } from '../core/ids.js';
 import { isJsonObject } from '../core/json.js';
-import { threadStatuses, type ThreadStatus } from '../core/thread.js';
+import { threadStatuses, type DerivedStatus, type ThreadStatus } from '../core/thread.js';
 import type { ThreadSummary } from './thread-store.js';
 
 export type Row = Readonly<Record<string, unknown>>;
@@ -38,6 +38,15 @@ export function timestamp(row: Row, key: string): string {
 }
 
 const isStatus = (value: string): value is ThreadStatus => (threadStatuses as readonly string[]).includes(value);
+
+/**
+ * The status cache on a thread row, or undefined if it holds anything a store never writes there (`running` is
+ * never stored: it is the lease, read at list time).
+ */
+export function cachedStatus(row: Row): DerivedStatus | undefined {
+  const status = text(row, 'status');
+  return isStatus(status) && status !== 'running' ? status : undefined;
+}
 
 export function toSummary(row: Row): ThreadSummary {
   const status = text(row, 'status');

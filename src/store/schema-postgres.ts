@@ -3,7 +3,8 @@ export const postgresSchema = `
 CREATE TABLE IF NOT EXISTS threads (
   id text PRIMARY KEY,
   agent text NOT NULL,
-  -- A cache of deriveStatus(events), rewritten in every append; rebuildStatusCache() recomputes it.
+  -- A cache of deriveStatus(events): each append folds its own events into it (statusAfter); rebuildStatusCache()
+  -- recomputes it from all of them.
   status text NOT NULL,
   last_seq integer NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL,

@@ -3,7 +3,8 @@ export const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS threads (
   id TEXT PRIMARY KEY,
   agent TEXT NOT NULL,
-  -- A cache of deriveStatus(events), rewritten in every append; rebuildStatusCache() recomputes it.
+  -- A cache of deriveStatus(events): each append folds its own events into it (statusAfter); rebuildStatusCache()
+  -- recomputes it from all of them.
   status TEXT NOT NULL,
   last_seq INTEGER NOT NULL DEFAULT 0,
   -- Timestamps are ISO-8601 UTC text of one fixed width, so text order is time order.

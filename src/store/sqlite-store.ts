@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
 import { listQuery } from './list-query.js';
-import { int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
+import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
@@ -71,19 +71,19 @@ class SqliteThreadStore implements ThreadStore {
       }
       const now = this.now();
       this.run(
-        'INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)',
-        input.id, input.agent, 'ready', now, now,
+        'INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        input.id, input.agent, this.deps.statusAfter(input.agent, 'ready', input.events), input.events.length, now, now,
       );
       const events = this.insertEvents(input.id, 0, input.events);
       if (input.delivery) this.insertDeliveries(input.id, [input.delivery], now);
-      this.refresh(input.id, input.agent, now);
       return { created: true, thread: { id: input.id, agent: input.agent, events } };
     });
   }
 
   async append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     return this.write(() => {
-      const row = this.get('SELECT agent, last_seq, lease_token FROM threads WHERE id = ?', threadId);
+      // The one read an append makes: the thread row carries the lease, the last seq and the status to fold from.
+      const row = this.get('SELECT agent, status, last_seq, lease_token FROM threads WHERE id = ?', threadId);
       if (row === undefined) throw notFound(threadId);
       if (options.lease) assertLeaseHeld(options.lease, threadId, optionalText(row, 'lease_token'));
       const deliveries = distinctDeliveries(options.deliveries);
@@ -98,7 +98,15 @@ class SqliteThreadStore implements ThreadStore {
       const now = this.now();
       const stored = this.insertEvents(threadId, last, events);
       this.insertDeliveries(threadId, deliveries, now);
-      this.refresh(threadId, text(row, 'agent'), now);
+      const agent = text(row, 'agent');
+      const cached = cachedStatus(row);
+      if (cached === undefined) this.refresh(threadId, agent, now);
+      else {
+        this.run(
+          'UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?',
+          this.deps.statusAfter(agent, cached, stored), last + stored.length, now, threadId,
+        );
+      }
       return { duplicate: false, events: stored };
     });
   }
@@ -107,6 +115,11 @@ class SqliteThreadStore implements ThreadStore {
     const row = this.get('SELECT agent FROM threads WHERE id = ?', threadId);
     if (row === undefined) return undefined;
     return { id: threadId, agent: text(row, 'agent'), events: this.events(threadId) };
+  }
+
+  async eventsAfter(threadId: ThreadId, seq: number): Promise<ThreadEvent[] | undefined> {
+    if (this.get('SELECT 1 AS one FROM threads WHERE id = ?', threadId) === undefined) return undefined;
+    return this.events(threadId, seq);
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
@@ -210,18 +223,17 @@ class SqliteThreadStore implements ThreadStore {
     }
   }
 
+  /** Returns the events as `load` will give them back, so a caller can keep them instead of reloading. */
   private insertEvents(threadId: ThreadId, after: number, events: readonly NewEvent[]): ThreadEvent[] {
     return events.map((event, i) => {
       const seq = after + 1 + i;
+      const data = JSON.stringify(event.data);
       try {
-        this.run(
-          'INSERT INTO events (thread_id, seq, id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)',
-          threadId, seq, event.id, event.type, event.at, JSON.stringify(event.data),
-        );
+        this.run('INSERT INTO events (thread_id, seq, id, type, at, data) VALUES (?, ?, ?, ?, ?, ?)', threadId, seq, event.id, event.type, event.at, data);
       } catch (error) {
         throw uniqueViolation(error, event, () => new ConcurrencyError(threadId, after, this.maxSeq(threadId)));
       }
-      return { ...event, seq };
+      return toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data));
     });
   }
 
@@ -231,17 +243,17 @@ class SqliteThreadStore implements ThreadStore {
     }
   }
 
-  /** Rewrites the status cache and last seq from the events themselves. */
+  /** Rewrites the status cache and last seq from all the events: the repair, never the append path. */
   private refresh(threadId: ThreadId, agent: string, updatedAt: string): void {
     const events = this.events(threadId);
-    const status = this.deps.statusOf(agent, events);
+    const status = this.deps.statusAfter(agent, 'ready', events);
     const last = events.at(-1)?.seq ?? 0;
     this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last, updatedAt, threadId);
   }
 
-  private events(threadId: ThreadId): ThreadEvent[] {
-    return this.all('SELECT id, seq, type, at, data FROM events WHERE thread_id = ? ORDER BY seq', threadId).map((row) =>
-      toEvent(row, JSON.parse(text(row, 'data'))),
+  private events(threadId: ThreadId, afterSeq = 0): ThreadEvent[] {
+    return this.all('SELECT id, seq, type, at, data FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq', threadId, afterSeq).map(
+      (row) => toEvent(row, JSON.parse(text(row, 'data'))),
     );
   }
 

@@ -1,7 +1,7 @@
 // What a store is given from outside: time and ids (injected so tests are deterministic) and each agent's intents.
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
-import type { ThreadEvent } from '../core/events.js';
-import { defaultHumanIntents, deriveStatus, type DerivedStatus, type HumanIntents } from '../core/thread.js';
+import type { NewEvent } from '../core/events.js';
+import { defaultHumanIntents, statusAfter, type DerivedStatus, type HumanIntents } from '../core/thread.js';
 
 export interface StoreDeps {
   /** Timestamps and lease expiry. */
@@ -18,7 +18,8 @@ export interface StoreDeps {
 export interface ResolvedDeps {
   clock: Clock;
   ids: IdSource;
-  statusOf(agent: string, events: readonly ThreadEvent[]): DerivedStatus;
+  /** The cached status once `events` follow a thread whose cached status was `prev` ('ready' for all events). */
+  statusAfter(agent: string, prev: DerivedStatus, events: readonly NewEvent[]): DerivedStatus;
 }
 
 export function resolveDeps(deps: StoreDeps): ResolvedDeps {
@@ -26,6 +27,6 @@ export function resolveDeps(deps: StoreDeps): ResolvedDeps {
   return {
     clock: deps.clock ?? systemClock,
     ids: deps.ids ?? randomIds,
-    statusOf: (agent, events) => deriveStatus(events, intents(agent) ?? defaultHumanIntents),
+    statusAfter: (agent, prev, events) => statusAfter(prev, events, intents(agent) ?? defaultHumanIntents),
   };
 }

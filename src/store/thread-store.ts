@@ -39,6 +39,10 @@ export interface AppendOptions {
   lease?: Lease;
 }
 
+/**
+ * `events` are the appended events with their seqs, equal to what `load` returns for them afterwards (data as
+ * stored: what JSON drops is dropped), so a caller that holds the thread can apply them instead of reloading.
+ */
 export type AppendResult = { duplicate: false; events: ThreadEvent[] } | { duplicate: true; threadId: ThreadId };
 
 export interface ListOptions {
@@ -79,6 +83,11 @@ export interface ThreadStore {
    */
   append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   load(threadId: ThreadId): Promise<Thread | undefined>;
+  /**
+   * The events after `seq`, in order, exactly as `load` would give them: how a holder of the thread catches up
+   * after a conflict without re-reading what it has. Undefined for an unknown thread.
+   */
+  eventsAfter(threadId: ThreadId, seq: number): Promise<ThreadEvent[] | undefined>;
   list(options?: ListOptions): Promise<ListResult>;
   /** The thread a delivery was recorded for, if any. */
   findDelivery(delivery: Delivery): Promise<ThreadId | undefined>;
@@ -88,7 +97,10 @@ export interface ThreadStore {
   heartbeat(lease: Lease, leaseMs: number): Promise<Lease | undefined>;
   /** Gives the thread back; a no-op when the lease was already lost. */
   release(lease: Lease): Promise<void>;
-  /** Recomputes every cached status from the events. */
+  /**
+   * Recomputes every cached status and last seq from all the events. Appends fold only their new events into the
+   * cache, so this is what repairs a cache that was tampered with or derived under rules that have since changed.
+   */
   rebuildStatusCache(): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,8 +4,9 @@ import { ConcurrencyError, HardwayError, LeaseLostError } from '../../src/core/e
 import type { NewEvent } from '../../src/core/events.js';
 import { sequentialIds, type CallId, type Clock, type IdSource, type ThreadId } from '../../src/core/ids.js';
 import type { Json, JsonObject } from '../../src/core/json.js';
-import { lastSeq, type HumanIntents } from '../../src/core/thread.js';
+import { defaultHumanIntents, deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '../../src/core/thread.js';
 import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
+import type { Traced } from './statement-trace.js';
 
 export interface HarnessDeps {
   clock: Clock;
@@ -19,6 +20,8 @@ export interface StoreHarness {
   openSibling(): Promise<ThreadStore>;
   /** Raw SQL against the database, for tampering with the cache. */
   exec(sql: string): Promise<void>;
+  /** Runs `fn` and returns every statement the driver sent meanwhile (from any store on this backend). */
+  trace<T>(fn: () => Promise<T>): Promise<Traced<T>>;
   /** Closes every store it opened and throws the database away. */
   cleanup(): Promise<void>;
 }
@@ -248,6 +251,34 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await summary(id))?.status).toBe('awaiting_human');
         await store.append(id, [decided('all_set')], { expectedSeq: 2 });
         expect((await summary(id))?.status).toBe('done');
+      });
+
+      it('create and append return each event exactly as load gives it back (what JSON drops is dropped)', async () => {
+        const callId = ids.callId();
+        // Types allow what JSON cannot keep: an undefined field, -0, NaN.
+        const first: NewEvent = { id: ids.eventId(), type: 'message_received', at: at(), data: { channel: 'http', from: undefined, text: 'hi' } };
+        const later: NewEvent[] = [
+          decided('search_issues', { query: 'login', page: -0 }, callId),
+          succeeded(callId, 'search_issues', { total: Number.NaN, issues: [{ id: 'iss_1', estimate: -0 }] }),
+        ];
+        const id = ids.threadId();
+        const created = await store.create({ id, agent, events: [first] });
+        const appended = await store.append(id, later, { expectedSeq: 1 });
+        const loaded = await store.load(id);
+        expect(created).toStrictEqual({ created: true, thread: { id, agent, events: loaded?.events.slice(0, 1) } });
+        expect(appended).toStrictEqual({ duplicate: false, events: loaded?.events.slice(1) });
+        expect(loaded?.events[0]?.data).toStrictEqual({ channel: 'http', text: 'hi' });
+      });
+
+      it('eventsAfter gives the events after a seq exactly as load does; undefined for an unknown thread', async () => {
+        const id = await newThread([message('hello'), decided('request_more_information', { message: 'Which team?' })]);
+        await store.append(id, [reply('Web'), decided('done_for_now', { message: 'Filed' })], { expectedSeq: 2 });
+        const loaded = (await store.load(id)) ?? never();
+        for (const seq of [0, 1, 3, 4, 9]) expect(await store.eventsAfter(id, seq)).toEqual(loaded.events.filter((e) => e.seq > seq));
+        const empty = ids.threadId();
+        await store.create({ id: empty, agent, events: [] });
+        expect(await store.eventsAfter(empty, 0)).toEqual([]);
+        expect(await store.eventsAfter(ids.threadId(), 0)).toBeUndefined();
       });
 
       it('answers thread_not_found for an unknown thread', async () => {
@@ -707,6 +738,179 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
     });
 
     describe('status cache', () => {
+      const sent = (): NewEvent => ({
+        id: ids.eventId(),
+        type: 'message_sent',
+        at: at(),
+        data: { channel: 'email', to: ['alex@company.com'], inResponseTo: ids.eventId() },
+      });
+      const requested = (callId: CallId): NewEvent => ({
+        id: ids.eventId(),
+        type: 'approval_requested',
+        at: at(),
+        data: { callId, intent: 'create_issue', summary: 'Create ENG bug', policy: 'mutations' },
+      });
+      const retry = (): NewEvent => ({ id: ids.eventId(), type: 'retry_requested', at: at(), data: { by: 'alex@company.com', channel: 'http' } });
+      const email = (): NewEvent => ({
+        id: ids.eventId(),
+        type: 'email_received',
+        at: at(),
+        data: {
+          from: { address: 'sam@company.com' },
+          to: [{ address: 'assistant@company.com' }],
+          cc: [],
+          subject: 'Also',
+          body: 'One more thing',
+          fullBody: 'One more thing',
+          messageId: `<${ids.eventId()}@mail.company.com>`,
+          references: [],
+          previousThread: [],
+          attachments: [],
+        },
+      });
+
+      /** Appends that take a thread through every status and back, with the status each one leaves. */
+      function everyStatus(intents: HumanIntents): [string, NewEvent[], DerivedStatus][] {
+        const ask = intents.ask[0] ?? never();
+        const done = intents.done[0] ?? never();
+        const [denied, granted, failing] = [ids.callId(), ids.callId(), ids.callId()];
+        return [
+          ['a question', [decided(ask, { message: 'Which team?' })], 'awaiting_human'],
+          ['its delivery', [sent()], 'awaiting_human'],
+          ['the answer', [reply('Web')], 'ready'],
+          ['a step and its approval request together', [decided('create_issue', { title: 'Login' }, denied), requested(denied)], 'awaiting_approval'],
+          ['the request delivered', [sent()], 'awaiting_approval'],
+          ['a denial', [{ id: ids.eventId(), type: 'approval_denied', at: at(), data: { callId: denied, by: 'alex@company.com' } }], 'ready'],
+          ['another request', [decided('create_issue', { title: 'Login' }, granted), requested(granted)], 'awaiting_approval'],
+          ['a grant', [{ id: ids.eventId(), type: 'approval_granted', at: at(), data: { callId: granted, by: 'alex@company.com' } }], 'ready'],
+          ['the tool result', [succeeded(granted, 'create_issue', { identifier: 'ENG-42' })], 'ready'],
+          ['a model failure worth retrying', [{ id: ids.eventId(), type: 'model_failed', at: at(), data: { reason: '503', retryable: true } }], 'ready'],
+          ['a model failure for good', [{ id: ids.eventId(), type: 'model_failed', at: at(), data: { reason: '401', retryable: false } }], 'failed'],
+          ['a retry', [retry()], 'ready'],
+          [
+            'a rejected step, a step and its tool failure',
+            [
+              { id: ids.eventId(), type: 'step_rejected', at: at(), data: { reason: 'no intent', raw: '{}' } },
+              decided('add_comment', { body: 'x' }, failing),
+              {
+                id: ids.eventId(),
+                type: 'tool_failed',
+                at: at(),
+                data: { callId: failing, intent: 'add_comment', error: { kind: 'timeout', message: 'slow', retryable: true } },
+              },
+            ],
+            'ready',
+          ],
+          ['an escalation', [{ id: ids.eventId(), type: 'escalated', at: at(), data: { guard: 'consecutive_errors', reason: '3 errors' } }], 'awaiting_human'],
+          ['its delivery', [sent()], 'awaiting_human'],
+          ['a retry', [retry()], 'ready'],
+          ['a failed thread, delivered', [{ id: ids.eventId(), type: 'thread_failed', at: at(), data: { reason: 'gave up' } }, sent()], 'failed'],
+          ['a retry', [retry()], 'ready'],
+          ['the final answer', [decided(done, { message: 'Filed ENG-42' })], 'done'],
+          ['its delivery', [sent()], 'done'],
+          ['an append of nothing', [], 'done'],
+          ['a new email', [email()], 'ready'],
+          ['a question and its delivery together', [decided(ask, { message: 'Which project?' }), sent()], 'awaiting_human'],
+          ['the answer and the final answer together', [reply('Mobile'), decided(done, { message: 'Moved' })], 'done'],
+        ];
+      }
+
+      it.each([
+        ['the default intents', agent, defaultHumanIntents],
+        ["an agent's own intents", 'custom-agent', customIntents],
+      ])('the cached status after every append equals deriveStatus of all events, through every status (%s)', async (_label, agentName, intents) => {
+        const id = await newThread([message('Please file a bug for the login page')], agentName);
+        const script = everyStatus(intents);
+        expect(new Set(script.map(([, , status]) => status))).toEqual(new Set(['ready', 'awaiting_human', 'awaiting_approval', 'done', 'failed']));
+        for (const [i, [step, events, status]] of script.entries()) {
+          const seq = (await summary(id))?.lastSeq ?? never();
+          const appended = await store.append(id, events, { expectedSeq: i % 2 === 0 ? seq : 'any' });
+          const thread = await store.load(id);
+          expect({ step, status: (await summary(id))?.status }).toEqual({ step, status });
+          expect({ step, status: deriveStatus(thread?.events ?? [], intents) }).toEqual({ step, status });
+          expect(await summary(id)).toMatchObject({ lastSeq: lastSeq(thread ?? never()) });
+          expect(appended).toEqual({ duplicate: false, events: thread?.events.slice(seq) });
+        }
+      });
+
+      it('an append to a 2,000-event thread sends the same statements as to a 10-event one, none reading events', async () => {
+        // Threads that went through every status, ending ready so a worker can claim them.
+        const history = (length: number): NewEvent[] => {
+          const events = [message('Please file a bug for the login page')];
+          while (events.length < length - 1) events.push(...everyStatus(defaultHumanIntents).flatMap(([, e]) => e));
+          return [...events.slice(0, length - 1), reply('Go on')];
+        };
+        const appendTo = async (length: number) => {
+          const id = await newThread(history(length));
+          expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: length });
+          const [lease] = await store.claim({ owner: 'w1', leaseMs: 60_000, limit: 10 });
+          expect(lease?.threadId).toBe(id);
+          if (lease === undefined) return never();
+          const callId = ids.callId();
+          const traced = await h.trace(async () => {
+            await store.append(id, [decided('search_issues', { query: 'login' }, callId), succeeded(callId, 'search_issues', [])], { expectedSeq: length, lease });
+            await store.append(id, [reply('Make it P1')], { expectedSeq: 'any', deliveries: [{ source: 'email', id: `<${id}@mail.company.com>` }] });
+            await store.append(id, [decided('done_for_now', { message: 'Filed ENG-42' })], { expectedSeq: length + 3, lease });
+          });
+          await store.release(lease);
+          const thread = await store.load(id);
+          expect(thread?.events).toHaveLength(length + 4);
+          expect(await summary(id)).toMatchObject({ status: deriveStatus(thread?.events ?? []), lastSeq: length + 4 });
+          expect((await summary(id))?.status).toBe('done');
+          return traced.statements;
+        };
+
+        const short = await appendTo(10);
+        const long = await appendTo(2000);
+        expect(short.some((s) => /INSERT INTO events/i.test(s.sql))).toBe(true);
+        expect(long).toEqual(short);
+        expect(long.filter((s) => /\bFROM events\b/i.test(s.sql))).toEqual([]);
+        expect(long.filter((s) => s.rows > 1)).toEqual([]);
+      });
+
+      it('concurrent appends at any seq through several stores leave the cache equal to deriveStatus in landing order', async () => {
+        const id = await newThread();
+        const stores = [store, ...(await Promise.all(range(3).map(() => h.openSibling())))];
+        // A question, its delivery, an answer: each append's status depends on which landed just before it.
+        const event = (i: number): NewEvent =>
+          i % 3 === 0 ? decided('request_more_information', { message: `question ${i}` }) : i % 3 === 1 ? sent() : reply(`answer ${i}`);
+        const results = await Promise.all(range(40).map((i) => (stores[i % stores.length] ?? store).append(id, [event(i)], { expectedSeq: 'any' })));
+        expect(results.every((r) => !r.duplicate)).toBe(true);
+        const events = (await store.load(id))?.events ?? [];
+        expect(events.map((e) => e.seq)).toEqual(range(41).map((i) => i + 1));
+        expect(await summary(id)).toMatchObject({ status: deriveStatus(events), lastSeq: 41 });
+      });
+
+      it('an append does not parse earlier events: a corrupted old event breaks load, not the append', async () => {
+        const id = await newThread([message('hello'), decided('request_more_information', { message: 'Which team?' })]);
+        await h.exec(`UPDATE events SET data = '"not an object"' WHERE thread_id = '${id}' AND seq = 1`);
+        await expect(store.load(id)).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_state'));
+
+        const answer = reply('The web team');
+        expect(await store.append(id, [answer], { expectedSeq: 2 })).toEqual({ duplicate: false, events: [{ ...answer, seq: 3 }] });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 3 });
+        expect((await store.eventsAfter(id, 1))?.map((e) => e.type)).toEqual(['step_decided', 'human_replied']);
+        await expect(store.load(id)).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_state'));
+      });
+
+      it('appends fold from the cached status, so a wrong cache stays wrong until rebuildStatusCache repairs it', async () => {
+        const id = await newThread([message('hello'), decided('request_more_information', { message: 'Which team?' })]);
+        await h.exec(`UPDATE threads SET status = 'done' WHERE id = '${id}'`);
+        await store.append(id, [sent()], { expectedSeq: 2 });
+        expect(await summary(id)).toMatchObject({ status: 'done', lastSeq: 3 });
+        await store.rebuildStatusCache();
+        expect(await summary(id)).toMatchObject({ status: 'awaiting_human', lastSeq: 3 });
+        await store.append(id, [reply('Web')], { expectedSeq: 3 });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 4 });
+      });
+
+      it('a cached status no store writes is recomputed from all the events by the next append', async () => {
+        const id = await newThread([message('hello'), decided('request_more_information', { message: 'Which team?' })]);
+        await h.exec(`UPDATE threads SET status = 'running' WHERE id = '${id}'`);
+        await store.append(id, [sent()], { expectedSeq: 2 });
+        expect(await summary(id)).toMatchObject({ status: 'awaiting_human', lastSeq: 3 });
+      });
+
       it('rebuildStatusCache repairs a tampered status and last seq without reordering', async () => {
         const id = await newThread();
         await store.append(id, [decided('done_for_now', { message: 'Filed ENG-42' })], { expectedSeq: 1 });

@@ -7,6 +7,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { describeStoreContract } from './contract.js';
+import { tracePostgres } from './statement-trace.js';
 import { postgresSchemaV1 } from './legacy-schema-postgres.js';
 
 const available = postgresAvailable();
@@ -44,6 +45,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
           await client.end();
         }
       },
+      trace: tracePostgres,
       cleanup: async () => {
         await Promise.all(stores.map((store) => store.close()));
       },

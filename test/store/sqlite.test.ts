@@ -11,6 +11,7 @@ import { defaultSqlitePath, openStore, parseDatabaseUrl } from '../../src/store/
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { spawnOwned, stopGroup } from '../support/children.js';
 import { describeStoreContract } from './contract.js';
+import { traceSqlite } from './statement-trace.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -41,6 +42,7 @@ describeStoreContract('sqlite', async (deps) => {
         db.close();
       }
     },
+    trace: traceSqlite,
     cleanup: async () => {
       for (const store of stores) await store.close();
     },
