@@ -3,6 +3,7 @@
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
+import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { createRedactor } from '../core/redactor.js';
 import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
@@ -32,6 +33,8 @@ export interface ContainerOverrides {
   clock?: Clock;
   notifiers?: Notifier[];
   mounts?: Record<string, Hono>;
+  /** Who may decide approvals, by channel, over what the channels themselves say. */
+  approvers?: Record<string, MayApprove>;
   workerOwner?: string;
 }
 
@@ -108,7 +111,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     limits: config.limits,
     ids,
     clock,
-    approvers: { ...email?.approvers },
+    approvers: { ...email?.approvers, ...overrides.approvers },
     onWork: () => worker.wake(),
   });
   built.intake = service;
