@@ -52,7 +52,6 @@ export interface LaunchInput {
 /** The API's and the CLI's ways of answering, kept as a thin layer over `receive`. */
 export type Response =
   | { type: 'response'; message: string; from?: string; channel?: string }
-  | { type: 'message'; message: string; from?: string; channel?: string }
   | { type: 'approval'; approved: boolean; comment?: string; by?: string; channel?: string }
   | { type: 'retry'; by?: string; channel?: string };
 
@@ -145,8 +144,6 @@ function fromResponse(response: Response): { from: Sender; input: HumanInput } {
   switch (response.type) {
     case 'response':
       return { from: { channel, ...(response.from ? { id: response.from } : {}) }, input: { kind: 'answer', text: response.message } };
-    case 'message':
-      return { from: { channel, ...(response.from ? { id: response.from } : {}) }, input: { kind: 'message', text: response.message } };
     case 'approval':
       return {
         from: { channel, ...(response.by ? { id: response.by } : {}) },
