@@ -3,6 +3,7 @@
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
+import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { createRedactor } from '../core/redactor.js';
 import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
@@ -32,6 +33,8 @@ export interface ContainerOverrides {
   clock?: Clock;
   notifiers?: Notifier[];
   mounts?: Record<string, Hono>;
+  /** Who may decide approvals, by channel, over what the channels themselves say. */
+  approvers?: Record<string, MayApprove>;
   workerOwner?: string;
 }
 
@@ -72,17 +75,17 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const model =
     overrides.model ?? (config.llm.ok ? linearAssistantModel(config.llm.config) : unconfiguredModel(config.llm.problem));
   const agents = new Map<string, RegisteredAgent>([[LINEAR_ASSISTANT, { definition, model }]]);
-  // The worker is told about new work by channels built before it; the closure reaches it once it exists.
-  let wake = (): void => {};
+  // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
+  const built: { intake?: ThreadService } = {};
   const email = openEmailChannel({
     env: config.env,
     port: config.port,
     store,
+    intake: { receive: async (inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
     agent: LINEAR_ASSISTANT,
     ids,
     clock,
     logger,
-    onWork: () => wake(),
     cursorFile: config.imapCursorFile,
   });
 
@@ -101,8 +104,17 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     toolTimeoutMs: config.worker.toolTimeoutMs,
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
   });
-  wake = () => worker.wake();
-  const service = new ThreadService({ store, agents, defaultAgent: LINEAR_ASSISTANT, limits: config.limits, ids, clock, onWork: () => worker.wake() });
+  const service = new ThreadService({
+    store,
+    agents,
+    defaultAgent: LINEAR_ASSISTANT,
+    limits: config.limits,
+    ids,
+    clock,
+    approvers: { ...email?.approvers, ...overrides.approvers },
+    onWork: () => worker.wake(),
+  });
+  built.intake = service;
 
   const health: Record<string, HealthCheck> = {
     store: async () => {
@@ -142,6 +154,10 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
       if (!overrides.store) await store.close();
     },
   };
+}
+
+function unreachableIntake(): never {
+  throw new Error('a channel received input before the intake was built');
 }
 
 /** OpenAI-compatible servers list their models at GET /models; hosted providers are assumed up when configured. */

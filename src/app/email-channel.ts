@@ -1,6 +1,7 @@
 // The email channel for this process, when EMAIL_ADDRESS is set: intake (webhooks and IMAP), the approval page,
 // and the notifier that answers by SMTP. Invalid email settings stop the start with the exact problem.
 import type { Hono } from 'hono';
+import type { MayApprove } from '../core/human-input.js';
 import type { Clock, IdSource } from '../core/ids.js';
 import {
   asThreadNotifier,
@@ -11,15 +12,20 @@ import {
   createFileCursorStore,
   createImapSource,
   createSmtpMailer,
+  EMAIL_CHANNEL,
+  emailApprovers,
   readEmailConfig,
   type ImapSource,
 } from '../channels/email/index.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { Logger } from './logger.js';
+import type { ThreadIntake } from './thread-service.js';
 import type { Notifier } from './worker.js';
 
 export interface EmailChannel {
   mounts: Record<string, Hono>;
+  /** Who may decide approvals on this channel (by reply or by link): the intake applies it. */
+  approvers: Record<string, MayApprove>;
   notifier?: Notifier;
   imap?: ImapSource;
 }
@@ -28,11 +34,12 @@ export interface EmailChannelDeps {
   env: Record<string, string | undefined>;
   port: number;
   store: ThreadStore;
+  /** Where everything received is written. */
+  intake: ThreadIntake;
   agent: string;
   ids: IdSource;
   clock: Clock;
   logger: Logger;
-  onWork: () => void;
   /** Where the IMAP position is kept between runs. */
   cursorFile: string;
 }
@@ -44,10 +51,10 @@ export function openEmailChannel(deps: EmailChannelDeps): EmailChannel | undefin
   const config = result.config;
   const logger = deps.logger.child({ channel: 'email' });
   const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger };
-  const intake = createEmailIntake({ ...common, config, agent: deps.agent, onWork: deps.onWork });
+  const intake = createEmailIntake({ intake: deps.intake, store: deps.store, config, agent: deps.agent, logger });
   const mounts: Record<string, Hono> = {
     '/webhooks/email': createEmailWebhooks({ intake, config, logger }),
-    '/approvals': createApprovalPage({ ...common, tokenSecret: config.tokenSecret, onWork: deps.onWork }),
+    '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger }),
   };
   const notifier = config.smtpUrl
     ? asThreadNotifier(createEmailNotifier({ ...common, config, mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))
@@ -56,5 +63,5 @@ export function openEmailChannel(deps: EmailChannelDeps): EmailChannel | undefin
   const imap = config.imap
     ? createImapSource({ settings: config.imap, intake, cursors: createFileCursorStore(deps.cursorFile), logger, maxBytes: config.maxBytes })
     : undefined;
-  return { mounts, ...(notifier ? { notifier } : {}), ...(imap ? { imap } : {}) };
+  return { mounts, approvers: { [EMAIL_CHANNEL]: emailApprovers(config) }, ...(notifier ? { notifier } : {}), ...(imap ? { imap } : {}) };
 }

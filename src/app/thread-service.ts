@@ -1,11 +1,14 @@
-// Launch, pause and resume (factor 10): the operations every channel, the HTTP API and the CLI share.
-import { decide, type Command } from '../core/decider.js';
+// The one intake (factor 11): everything from outside — a new message, a reply, an approval decision, a retry —
+// enters a thread through `receive`, whichever channel carried it. Load → decide → append with the deliveries →
+// retry on conflict only → wake a worker. No channel writes a person's input itself.
+import { decideHumanInput, decideOpening, type HumanInput, type InputMeaning, type InputMetadata, type MayApprove, type Opening, type Sender } from '../core/human-input.js';
 import { HardwayError } from '../core/errors.js';
 import type { ThreadEvent } from '../core/events.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
-import { deriveStatus, lastSeq, type Thread } from '../core/thread.js';
-import type { ThreadStore } from '../store/thread-store.js';
+import { lastSeq, type Thread } from '../core/thread.js';
+import { retryOnConflict } from '../store/retry-on-conflict.js';
+import type { Delivery, ThreadStore } from '../store/thread-store.js';
 import type { RegisteredAgent } from './worker.js';
 
 export interface ThreadServiceOptions {
@@ -15,8 +18,28 @@ export interface ThreadServiceOptions {
   limits: GuardLimits;
   ids: IdSource;
   clock: Clock;
+  /**
+   * Who may decide approvals, by the channel the decision came through. A channel not listed lets whoever can reach
+   * it decide: the HTTP API is behind its token, the CLI runs on this machine.
+   */
+  approvers?: Readonly<Record<string, MayApprove>>;
   /** Tells the workers there is work (they also poll). */
-  onWork?: () => void;
+  onWork?: (threadId: ThreadId) => void;
+}
+
+/** What a channel hands the intake, after it verified, parsed and identified the sender. */
+export type Inbound =
+  | { kind: 'start'; agent?: string; from: Sender; opening: Opening; delivery?: Delivery }
+  | { kind: 'input'; threadId: ThreadId; from: Sender; input: HumanInput; metadata?: InputMetadata; delivery?: Delivery };
+
+export type ReceiveOutcome =
+  | { kind: 'started'; threadId: ThreadId }
+  | { kind: 'recorded'; threadId: ThreadId; meaning: InputMeaning; events: ThreadEvent[] }
+  /** The delivery was received before: nothing was written. */
+  | { kind: 'duplicate'; threadId: ThreadId };
+
+export interface ThreadIntake {
+  receive(inbound: Inbound): Promise<ReceiveOutcome>;
 }
 
 export interface LaunchInput {
@@ -26,34 +49,41 @@ export interface LaunchInput {
   channel?: string;
 }
 
+/** The API's and the CLI's ways of answering, kept as a thin layer over `receive`. */
 export type Response =
   | { type: 'response'; message: string; from?: string; channel?: string }
   | { type: 'approval'; approved: boolean; comment?: string; by?: string; channel?: string }
   | { type: 'retry'; by?: string; channel?: string };
 
-const MAX_CONFLICT_RETRIES = 5;
-
-export class ThreadService {
+export class ThreadService implements ThreadIntake {
   constructor(private readonly options: ThreadServiceOptions) {}
 
+  async receive(inbound: Inbound): Promise<ReceiveOutcome> {
+    switch (inbound.kind) {
+      case 'start':
+        return this.start(inbound);
+      case 'input':
+        return this.resume(inbound);
+      default: {
+        const unreachable: never = inbound;
+        throw new Error(`unknown inbound ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
   async launch(input: LaunchInput): Promise<ThreadId> {
-    const agent = input.agent ?? this.options.defaultAgent;
-    if (!this.options.agents.has(agent)) throw new HardwayError('invalid_input', `unknown agent "${agent}"`);
-    const id = this.options.ids.threadId();
-    await this.options.store.create({
-      id,
-      agent,
-      events: [
-        {
-          id: this.options.ids.eventId(),
-          at: this.options.clock.now().toISOString(),
-          type: 'message_received',
-          data: { channel: input.channel ?? 'api', text: input.message, ...(input.from ? { from: input.from } : {}) },
-        },
-      ],
+    const outcome = await this.receive({
+      kind: 'start',
+      ...(input.agent !== undefined ? { agent: input.agent } : {}),
+      from: { channel: input.channel ?? 'api', ...(input.from !== undefined ? { id: input.from } : {}) },
+      opening: { kind: 'message', text: input.message },
     });
-    this.options.onWork?.();
-    return id;
+    return outcome.threadId;
+  }
+
+  /** Resumes a paused, failed or escalated thread; `invalid_state` when it is not waiting for this kind of answer. */
+  async respond(id: ThreadId, response: Response): Promise<void> {
+    await this.receive({ kind: 'input', threadId: id, ...fromResponse(response) });
   }
 
   async load(id: ThreadId): Promise<Thread> {
@@ -62,56 +92,65 @@ export class ThreadService {
     return thread;
   }
 
-  /** Resumes a paused, failed or escalated thread; `invalid_state` when it is not waiting for this kind of answer. */
-  async respond(id: ThreadId, response: Response): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+  private async start(inbound: Extract<Inbound, { kind: 'start' }>): Promise<ReceiveOutcome> {
+    const agent = inbound.agent ?? this.options.defaultAgent;
+    if (!this.options.agents.has(agent)) throw new HardwayError('invalid_input', `unknown agent "${agent}"`);
+    const id = this.options.ids.threadId();
+    const result = await this.options.store.create({
+      id,
+      agent,
+      events: [decideOpening(inbound.from, inbound.opening, this.options)],
+      ...(inbound.delivery !== undefined ? { delivery: inbound.delivery } : {}),
+    });
+    if (!result.created) return { kind: 'duplicate', threadId: result.duplicateOf };
+    this.options.onWork?.(id);
+    return { kind: 'started', threadId: id };
+  }
+
+  private async resume(inbound: Extract<Inbound, { kind: 'input' }>): Promise<ReceiveOutcome> {
+    const id = inbound.threadId;
+    // A redelivery is a no-op even when what it said would no longer be accepted (an approval already given).
+    const seen = inbound.delivery !== undefined ? await this.options.store.findDelivery(inbound.delivery) : undefined;
+    if (seen !== undefined) return { kind: 'duplicate', threadId: seen };
+    const outcome = await retryOnConflict(async (): Promise<ReceiveOutcome> => {
       const thread = await this.load(id);
       const agent = this.options.agents.get(thread.agent);
       if (agent === undefined) throw new HardwayError('invalid_state', `thread ${id} belongs to unknown agent ${thread.agent}`);
-      // Replies that came since the thread paused answer the same question: the status before them decides.
-      const status = deriveStatus(withoutTrailingReplies(thread.events), agent.definition.humanIntents);
-      const command = toCommand(response, status, id);
-      const events = decide(thread, command, {
-        agent: agent.definition,
-        limits: this.options.limits,
-        ids: this.options.ids,
-        clock: this.options.clock,
+      const decided = decideHumanInput(
+        thread,
+        { type: 'human_input', from: inbound.from, input: inbound.input, ...(inbound.metadata !== undefined ? { metadata: inbound.metadata } : {}) },
+        {
+          agent: agent.definition,
+          ids: this.options.ids,
+          clock: this.options.clock,
+          mayApprove: this.options.approvers?.[inbound.from.channel] ?? (() => true),
+        },
+      );
+      // A reply means the same wherever it lands, so it is stored at the end; a decision names the state it read.
+      const appended = await this.options.store.append(id, decided.events, {
+        expectedSeq: decided.readsState ? lastSeq(thread) : 'any',
+        ...(inbound.delivery !== undefined ? { deliveries: [inbound.delivery] } : {}),
       });
-      try {
-        // An answer means the same wherever it lands, so it is stored at the end; a decision names the call it read.
-        const expectedSeq = command.type === 'human_response' ? 'any' : lastSeq(thread);
-        await this.options.store.append(id, events, { expectedSeq });
-        this.options.onWork?.();
-        return;
-      } catch (error) {
-        if (!HardwayError.isInstance(error, 'concurrency_conflict') || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      }
-    }
+      if (appended.duplicate) return { kind: 'duplicate', threadId: appended.threadId };
+      return { kind: 'recorded', threadId: id, meaning: decided.meaning, events: appended.events };
+    });
+    if (outcome.kind === 'recorded') this.options.onWork?.(id);
+    return outcome;
   }
 }
 
-function withoutTrailingReplies(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
-  const last = events.findLastIndex((e) => e.type !== 'human_replied');
-  return events.slice(0, last + 1);
-}
-
-function toCommand(response: Response, status: string, id: ThreadId): Command {
+function fromResponse(response: Response): { from: Sender; input: HumanInput } {
   const channel = response.channel ?? 'api';
   switch (response.type) {
     case 'response':
-      if (status !== 'awaiting_human' && status !== 'done') {
-        throw new HardwayError('invalid_state', `thread ${id} is ${status}; it is not waiting for a response`);
-      }
-      return { type: 'human_response', channel, message: response.message, ...(response.from ? { from: response.from } : {}) };
+      return { from: { channel, ...(response.from ? { id: response.from } : {}) }, input: { kind: 'answer', text: response.message } };
     case 'approval':
       return {
-        type: 'approval',
-        approved: response.approved,
-        by: response.by ?? channel,
-        ...(response.comment ? { comment: response.comment } : {}),
+        from: { channel, ...(response.by ? { id: response.by } : {}) },
+        input: { kind: 'decision', approve: response.approved, ...(response.comment ? { reason: response.comment } : {}) },
       };
     case 'retry':
-      return { type: 'retry', by: response.by ?? channel, channel };
+      return { from: { channel, ...(response.by ? { id: response.by } : {}) }, input: { kind: 'retry' } };
     default: {
       const unreachable: never = response;
       throw new Error(`unknown response ${JSON.stringify(unreachable)}`);

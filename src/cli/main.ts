@@ -64,9 +64,10 @@ program
   .description('answer a thread that is waiting for a human')
   .argument('<id>')
   .argument('<message...>')
-  .action(async (id: string, words: string[]) => {
+  .option('--from <who>', 'who is answering (recorded with the answer)')
+  .action(async (id: string, words: string[], options: { from?: string }) => {
     const { answer } = await import('./inspect.js');
-    await answer(readConfig(process.env), id, { type: 'response', message: words.join(' '), channel: 'cli' });
+    await answer(readConfig(process.env), id, { type: 'response', message: words.join(' '), channel: 'cli', ...(options.from ? { from: options.from } : {}) });
   });
 
 program
@@ -74,9 +75,10 @@ program
   .description('approve the operation a thread is waiting on')
   .argument('<id>')
   .argument('[comment...]')
-  .action(async (id: string, words: string[]) => {
+  .option('--from <who>', 'who decides (recorded with the decision)', 'cli')
+  .action(async (id: string, words: string[], options: { from: string }) => {
     const { answer } = await import('./inspect.js');
-    await answer(readConfig(process.env), id, { type: 'approval', approved: true, channel: 'cli', by: 'cli', ...(words.length ? { comment: words.join(' ') } : {}) });
+    await answer(readConfig(process.env), id, { type: 'approval', approved: true, channel: 'cli', by: options.from, ...(words.length ? { comment: words.join(' ') } : {}) });
   });
 
 program
@@ -84,9 +86,10 @@ program
   .description('deny the operation a thread is waiting on; the reason goes back to the model')
   .argument('<id>')
   .argument('[reason...]')
-  .action(async (id: string, words: string[]) => {
+  .option('--from <who>', 'who decides (recorded with the decision)', 'cli')
+  .action(async (id: string, words: string[], options: { from: string }) => {
     const { answer } = await import('./inspect.js');
-    await answer(readConfig(process.env), id, { type: 'approval', approved: false, channel: 'cli', by: 'cli', ...(words.length ? { comment: words.join(' ') } : {}) });
+    await answer(readConfig(process.env), id, { type: 'approval', approved: false, channel: 'cli', by: options.from, ...(words.length ? { comment: words.join(' ') } : {}) });
   });
 
 program

@@ -12,7 +12,8 @@ import {
   sameFailingCall,
   tooManyErrors,
 } from './guards.js';
-import { canRetry, deriveStatus, findDecision, type Thread } from './thread.js';
+import { decideHumanInput, type HumanInputCommand, type MayApprove } from './human-input.js';
+import { findDecision, type Thread } from './thread.js';
 
 export type Command =
   /** Asked before each model call: escalates when the step budget is spent, so no call is made to be thrown away. */
@@ -20,9 +21,8 @@ export type Command =
   | { type: 'record_model_outcome'; outcome: ModelOutcome }
   | { type: 'prefetch'; steps: Step[] }
   | { type: 'record_tool_outcome'; callId: CallId; outcome: { ok: true; result: Json } | { ok: false; error: ToolError } }
-  | { type: 'human_response'; channel: string; from?: string; message: string }
-  | { type: 'approval'; approved: boolean; by: string; comment?: string }
-  | { type: 'retry'; by: string; channel: string }
+  /** Anything a person sent: what it means is decided in `human-input.ts`, the same for every channel. */
+  | HumanInputCommand
   /**
    * The run kept failing outside the loop (the store refused an append, say), so nothing it produced could be
    * recorded: hand the thread to a human. `cause` must be short and free of what was refused, or it fails too.
@@ -34,6 +34,8 @@ export interface DecideContext {
   limits: GuardLimits;
   ids: IdSource;
   clock: Clock;
+  /** Who may decide approvals; anyone when not given. */
+  mayApprove?: MayApprove;
 }
 
 type EventInit = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
@@ -54,21 +56,8 @@ export function decide(thread: Thread, command: Command, ctx: DecideContext): Ne
       return stamp(command.steps.map((step) => decision(thread, step, 'prefetch', ctx)));
     case 'record_tool_outcome':
       return stamp(decideToolOutcome(thread, command, ctx));
-    case 'human_response':
-      return stamp([
-        {
-          type: 'human_replied',
-          data: { channel: command.channel, message: command.message, ...(command.from ? { from: command.from } : {}) },
-        },
-      ]);
-    case 'approval':
-      return stamp(decideApproval(thread, command, ctx));
-    case 'retry':
-      if (!canRetry(thread.events, ctx.agent.humanIntents)) {
-        const status = deriveStatus(thread.events, ctx.agent.humanIntents);
-        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
-      }
-      return stamp([{ type: 'retry_requested', data: { by: command.by, channel: command.channel } }]);
+    case 'human_input':
+      return decideHumanInput(thread, command, ctx).events;
     case 'record_run_failure':
       return stamp([
         escalation({ guard: 'run_failed', reason: `the run failed ${command.failures} times in a row outside the agent (${command.cause}); a human can retry it` }),
@@ -156,24 +145,4 @@ function decideToolOutcome(
   const { intent } = decided.data;
   if (command.outcome.ok) return [{ type: 'tool_succeeded', data: { callId: command.callId, intent, result: command.outcome.result } }];
   return withErrorGuard(thread, [{ type: 'tool_failed', data: { callId: command.callId, intent, error: command.outcome.error } }], ctx);
-}
-
-function decideApproval(thread: Thread, command: Extract<Command, { type: 'approval' }>, ctx: DecideContext): EventInit[] {
-  const status = deriveStatus(thread.events, ctx.agent.humanIntents);
-  const base = { by: command.by };
-  if (status === 'awaiting_approval') {
-    const request = thread.events.findLast((e) => e.type === 'approval_requested');
-    if (request?.type !== 'approval_requested') throw new HardwayError('invalid_state', 'no approval request found');
-    const callId = request.data.callId;
-    return command.approved
-      ? [{ type: 'approval_granted', data: { ...base, callId, ...(command.comment ? { comment: command.comment } : {}) } }]
-      : [{ type: 'approval_denied', data: { ...base, callId, ...(command.comment ? { reason: command.comment } : {}) } }];
-  }
-  const last = thread.events.findLast((e) => e.type === 'step_decided');
-  if (status === 'awaiting_human' && last?.type === 'step_decided' && last.data.intent === 'request_approval') {
-    return command.approved
-      ? [{ type: 'approval_granted', data: { ...base, ...(command.comment ? { comment: command.comment } : {}) } }]
-      : [{ type: 'approval_denied', data: { ...base, ...(command.comment ? { reason: command.comment } : {}) } }];
-  }
-  throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}, not awaiting an approval`);
 }

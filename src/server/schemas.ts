@@ -10,6 +10,8 @@ export const launchBody = z.strictObject({
 
 export const responseBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('response'), message: z.string().trim().min(1).max(100_000), from: z.string().max(320).optional() }),
+  // Words whatever the thread is doing (feedback on a pending approval, say): never refused, like a reply by email.
+  z.strictObject({ type: z.literal('message'), message: z.string().trim().min(1).max(100_000), from: z.string().max(320).optional() }),
   z.strictObject({ type: z.literal('approval'), approved: z.boolean(), comment: z.string().max(10_000).optional(), by: z.string().max(320).optional() }),
   z.strictObject({ type: z.literal('retry'), by: z.string().max(320).optional() }),
 ]);
@@ -19,6 +21,9 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
+
+/** An optional `Idempotency-Key` header: the same key again is the same delivery, recorded once. */
+export const idempotencyKey = z.string().min(1).max(200);
 
 export const threadIdParam = z.string().regex(/^thr_[A-Za-z0-9-]{1,64}$/, 'thread ids look like thr_…');
 

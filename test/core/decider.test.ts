@@ -131,26 +131,26 @@ describe('decide: human input', () => {
   const awaitingApproval = [start, ev('step_decided', decided(1, 'update_issue', { issue_ids: ['OPS-1'] })), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 'close OPS-1', policy: 'close_or_reassign' })];
 
   it('grants the pending approval by its call id', () => {
-    given(...awaitingApproval).when({ type: 'approval', approved: true, by: 'alex@company.com' }).then({ type: 'approval_granted', data: { callId: call(1), by: 'alex@company.com' } });
+    given(...awaitingApproval).when({ type: 'human_input', from: { channel: 'api', id: 'alex@company.com' }, input: { kind: 'decision', approve: true } }).then({ type: 'approval_granted', data: { callId: call(1), by: 'alex@company.com' } });
   });
 
   it('denies with the reason as feedback', () => {
-    given(...awaitingApproval).when({ type: 'approval', approved: false, by: 'alex@company.com', comment: 'assign to Sarah instead' }).then({ type: 'approval_denied', data: { callId: call(1), reason: 'assign to Sarah instead' } });
+    given(...awaitingApproval).when({ type: 'human_input', from: { channel: 'api', id: 'alex@company.com' }, input: { kind: 'decision', approve: false, reason: 'assign to Sarah instead' } }).then({ type: 'approval_denied', data: { callId: call(1), reason: 'assign to Sarah instead' } });
   });
 
   it('refuses an approval when none is pending', () => {
-    given(start).when({ type: 'approval', approved: true, by: 'x' }).thenThrows('invalid_state');
+    given(start).when({ type: 'human_input', from: { channel: 'api', id: 'x' }, input: { kind: 'decision', approve: true } }).thenThrows('invalid_state');
   });
 
   it('records a reply', () => {
     given(start, ev('step_decided', decided(1, 'request_more_information', { message: 'Which team?' })))
-      .when({ type: 'human_response', channel: 'api', message: 'Operations' })
+      .when({ type: 'human_input', from: { channel: 'api' }, input: { kind: 'answer', text: 'Operations' } })
       .then({ type: 'human_replied', data: { channel: 'api', message: 'Operations' } });
   });
 });
 
 describe('decide: a human retries', () => {
-  const retry = { type: 'retry' as const, by: 'alex@company.com', channel: 'api' };
+  const retry = { type: 'human_input' as const, from: { channel: 'api', id: 'alex@company.com' }, input: { kind: 'retry' as const } };
   const modelDown = ev('model_failed', { reason: 'openai-compatible HTTP 401: bad key', retryable: false });
   const escalated = ev('escalated', { guard: 'consecutive_errors', reason: '3 failures in a row (limit 3)' });
 
@@ -199,7 +199,7 @@ describe('decide: runs that fail outside the loop', () => {
       .then({ type: 'escalated', data: { guard: 'run_failed', reason: 'the run failed 5 times in a row outside the agent (Error: unsupported Unicode escape sequence); a human can retry it' } });
     const t = thread(start, ev('escalated', { guard: 'run_failed', reason: 'r' }));
     expect(deriveStatus(t.events)).toBe('awaiting_human');
-    given(start, ev('escalated', { guard: 'run_failed', reason: 'r' })).when({ type: 'retry', by: 'a', channel: 'api' }).then({ type: 'retry_requested' });
+    given(start, ev('escalated', { guard: 'run_failed', reason: 'r' })).when({ type: 'human_input', from: { channel: 'api', id: 'a' }, input: { kind: 'retry' } }).then({ type: 'retry_requested' });
   });
 });
 

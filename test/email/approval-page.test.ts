@@ -16,7 +16,7 @@ async function setup(): Promise<{ h: Harness; threadId: ThreadId; callId: CallId
   const callId = await requestApproval(h, threadId, 'Create issue "CSV export <drops> rows" in team Platform');
   await h.notifier.notify(threadId);
   const token = /https:\/\/hardway\.test\/approvals\/(\S+)/.exec(h.mailer.sent[0]?.text ?? '')?.[1] ?? '';
-  const page = createApprovalPage({ store: h.store, tokenSecret: h.config.tokenSecret, ids: h.ids, clock: h.clock, logger: h.logger });
+  const page = createApprovalPage({ intake: h.service, store: h.store, tokenSecret: h.config.tokenSecret, clock: h.clock, logger: h.logger });
   return { h, threadId, callId, token, page };
 }
 

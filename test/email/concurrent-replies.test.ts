@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailIntake, type EmailIntake } from '../../src/channels/email/intake.js';
+import type { EmailIntake } from '../../src/channels/email/intake.js';
 import { INBOUND_SOURCE } from '../../src/channels/email/thread-mapping.js';
 import { sequentialIds } from '../../src/core/ids.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { interleaving } from '../store/interleaving.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
-import { createHarness, fixedClock, recordingLogger } from './support/harness.js';
+import { createHarness, emailIntake, fixedClock, recordingLogger } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { askQuestion } from './support/steps.js';
 
@@ -26,16 +26,7 @@ function describeConcurrentReplies(backend: string, openPair: OpenPair): void {
       const ids = sequentialIds();
       const h = createHarness({ store: a, ids });
       // The second process: its own store (connection pool), the same database, the same config.
-      const other: EmailIntake = createEmailIntake({
-        store: b,
-        config: h.config,
-        agent: 'linear-assistant',
-        ids,
-        clock: fixedClock(),
-        logger: recordingLogger(),
-        mta: 'hardway.test',
-        resolver: async () => Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' })),
-      });
+      const other: EmailIntake = emailIntake({ store: b, config: h.config, ids, clock: fixedClock(), logger: recordingLogger() });
       const started = await h.intake.receive({
         raw: rawMail({ from: 'alice@example.com', cc: 'bob@example.com', headers: [trustedPass()], messageId: '<first@example.com>' }),
         source: 'test',

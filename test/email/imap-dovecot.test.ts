@@ -18,7 +18,7 @@ import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { findDovecot, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
-import { allThreads, fixedClock, recordingLogger, testConfig } from './support/harness.js';
+import { allThreads, fixedClock, recordingLogger, testConfig, threadService } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { askQuestion } from './support/steps.js';
 
@@ -79,7 +79,7 @@ function integration(): void {
 
   function startSource(extra: Record<string, string> = {}): ImapSource {
     const c = config(extra);
-    const intake = createEmailIntake({ store, config: c, agent: 'linear-assistant', ids, clock, logger });
+    const intake = createEmailIntake({ intake: threadService({ store, config: c, ids, clock }), store, config: c, agent: 'linear-assistant', logger });
     if (c.imap === undefined) throw new Error('no IMAP settings');
     const s = createImapSource({
       settings: c.imap,

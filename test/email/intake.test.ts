@@ -5,7 +5,7 @@ import type { ThreadId } from '../../src/core/ids.js';
 import { deriveStatus } from '../../src/core/thread.js';
 import { allThreads, createHarness, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
-import { askQuestion, requestApproval } from './support/steps.js';
+import { appendEvents, askQuestion, decided, requestApproval } from './support/steps.js';
 import { fixture } from './support/fixtures.js';
 
 async function startThread(h: Harness, spec: Partial<Parameters<typeof rawMail>[0]> = {}): Promise<ThreadId> {
@@ -162,6 +162,36 @@ describe('email intake', () => {
       const events = (await h.store.load(threadId))?.events ?? [];
       expect(events.some((e) => e.type === 'approval_granted')).toBe(false);
       expect(h.logger.entries.some((e) => e.msg.includes('not an approver'))).toBe(true);
+    });
+
+    it('#10.1: "approve" answering the agent\'s request_approval question records approval_granted, as the API does', async () => {
+      const asked = async () => {
+        const h = createHarness();
+        const threadId = await startThread(h, { cc: 'bob@example.com' });
+        await appendEvents(h, threadId, [decided(h, 'request_approval', { message: 'May I file it in Platform?' })]);
+        const reply = (from: string, body: string) =>
+          h.intake.receive({ raw: rawMail({ from, headers: [trustedPass()], inReplyTo: '<first@example.com>', body }), source: 'test' });
+        return { h, threadId, reply };
+      };
+      const a = await asked();
+      expect(await a.reply('alice@example.com', 'Approve')).toEqual({ kind: 'resumed', threadId: a.threadId, event: 'approval_granted' });
+      expect((await lastEvent(a.h, a.threadId))?.data).toEqual({ by: 'alice@example.com', messageId: expect.stringMatching(/^<test-/) });
+      // Bob is on the thread but may not approve: his "approve" stays his words.
+      const b = await asked();
+      expect(await b.reply('bob@example.com', 'approve')).toEqual({ kind: 'resumed', threadId: b.threadId, event: 'human_replied' });
+      expect(b.h.logger.entries.some((e) => e.msg.includes('not an approver'))).toBe(true);
+    });
+
+    it('#10.1: "deny <reason>" answering the request_approval question records approval_denied with the reason', async () => {
+      const h = createHarness();
+      const threadId = await startThread(h);
+      await appendEvents(h, threadId, [decided(h, 'request_approval', { message: 'May I file it in Platform?' })]);
+      const outcome = await h.intake.receive({
+        raw: rawMail({ from: 'alice@example.com', headers: [trustedPass()], inReplyTo: '<first@example.com>', body: 'deny: use Billing' }),
+        source: 'test',
+      });
+      expect(outcome).toEqual({ kind: 'resumed', threadId, event: 'approval_denied' });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ by: 'alice@example.com', reason: 'use Billing', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it('with APPROVERS configured, only they decide — not even the original sender', async () => {

@@ -171,6 +171,38 @@ describe('POST /v1/threads/:id/responses (resume)', () => {
   });
 });
 
+describe('#10.1: the API through the one intake', () => {
+  it('the same Idempotency-Key launches one thread, however often it is sent', async () => {
+    const send = () => post('/v1/threads', { message: 'restock the fridges', from: 'alex@company.com' }, { ...auth, 'idempotency-key': 'launch-1' });
+    const first = (await (await send()).json()) as { thread_id: string };
+    const again = await send();
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual(first);
+    expect((await c.store.list()).threads.map((t) => t.id)).toEqual([first.thread_id]);
+  });
+
+  it('a message while an approval is pending is feedback (202: the step is dropped), where a response is 409', async () => {
+    const team = (await c.linear.listTeams())[0];
+    const issue = (await c.linear.searchIssues({ teamId: team?.id ?? '' }))[0];
+    if (!team || !issue) throw new Error('seed workspace has no team or issue');
+    const done = (await c.linear.listWorkflowStates({ teamId: team.id })).find((s) => s.type === 'completed');
+    llm.script({ intent: 'update_issue', issue_ids: [issue.identifier], changes: { state_id: done?.id ?? 'Done' } }, { intent: 'done_for_now', message: 'Left it open.' });
+    const id = await launch(`close ${issue.identifier}`);
+    await c.worker.drain();
+    expect(await status(id)).toBe('awaiting_approval');
+    expect((await post(`/v1/threads/${id}/responses`, { type: 'response', message: 'leave it' })).status).toBe(409);
+    const res = await post(`/v1/threads/${id}/responses`, { type: 'message', message: 'leave it', from: 'alex@company.com' }, { ...auth, 'idempotency-key': 'fb-1' });
+    expect(res.status).toBe(202);
+    expect((await post(`/v1/threads/${id}/responses`, { type: 'message', message: 'leave it', from: 'alex@company.com' }, { ...auth, 'idempotency-key': 'fb-1' })).status).toBe(202);
+    const events = ((await (await get(`/v1/threads/${id}`)).json()) as { events: Array<{ type: string; data: Record<string, unknown> }> }).events;
+    expect(events.filter((e) => e.type === 'human_replied').map((e) => e.data)).toEqual([{ from: 'alex@company.com', channel: 'api', message: 'leave it' }]);
+    await c.worker.drain();
+    expect(await status(id)).toBe('done');
+    expect(llm.requests[1]?.prompt).toContain('message: "leave it"');
+    expect((await c.linear.getIssue(issue.identifier)).state.type).not.toBe('completed');
+  });
+});
+
 describe('health and OpenAPI', () => {
   it('GET /healthz reports store, model and Linear', async () => {
     const res = await get('/healthz', {});

@@ -6,34 +6,34 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { ReceiveOutcome, ThreadIntake } from '../../app/thread-service.js';
 import { HardwayError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
-import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
-import { approvalState, defaultHumanIntents, deriveStatus, lastSeq, type HumanIntents } from '../../core/thread.js';
+import type { Clock } from '../../core/ids.js';
+import { approvalState, defaultHumanIntents, deriveStatus, type HumanIntents } from '../../core/thread.js';
 import type { ThreadStore } from '../../store/thread-store.js';
 import { verifyApprovalToken, type ApprovalClaim } from './approval-token.js';
 import { escapeHtml } from './html.js';
 import type { ChannelLogger } from './logger.js';
-import { decisionEvent, pendingApproval } from './pending-approval.js';
+import { EMAIL_CHANNEL } from './intake.js';
+import { pendingApproval } from './pending-approval.js';
 import type { Secret } from './secret.js';
 
 export interface ApprovalPageDeps {
+  /** Where the decision is taken and written. */
+  intake: ThreadIntake;
+  /** Read only: what the link's request says and whether it is still pending. */
   store: ThreadStore;
   tokenSecret: Secret;
-  ids: IdSource;
   clock: Clock;
   logger: ChannelLogger;
   humanIntents?: HumanIntents;
-  /** Told after a decision was recorded, so a worker resumes the thread at once. */
-  onWork?: (threadId: ThreadId) => void;
 }
 
 const formSchema = z.object({
   decision: z.enum(['approve', 'deny']),
   reason: z.string().max(4000).optional(),
 });
-
-const MAX_CONFLICT_RETRIES = 5;
 
 function page(c: Context, status: ContentfulStatusCode, title: string, body: string): Response {
   c.header('Cache-Control', 'no-store');
@@ -54,7 +54,7 @@ function page(c: Context, status: ContentfulStatusCode, title: string, body: str
 type LinkState = 'pending' | 'granted' | 'denied' | 'superseded';
 
 type Loaded =
-  | { ok: true; claim: ApprovalClaim; request: EventOf<'approval_requested'>; state: LinkState; seq: number }
+  | { ok: true; claim: ApprovalClaim; request: EventOf<'approval_requested'>; state: LinkState }
   | { ok: false; response: Response };
 
 export function createApprovalPage(deps: ApprovalPageDeps): Hono {
@@ -81,7 +81,7 @@ export function createApprovalPage(deps: ApprovalPageDeps): Hono {
       deriveStatus(thread.events, deps.humanIntents ?? defaultHumanIntents) === 'awaiting_approval' &&
       pendingApproval(thread.events)?.data.callId === claim.callId;
     const state: LinkState = recorded === 'granted' || recorded === 'denied' ? recorded : waiting ? 'pending' : 'superseded';
-    return { ok: true, claim, request, state, seq: lastSeq(thread) };
+    return { ok: true, claim, request, state };
   }
 
   function stateText(state: Exclude<LinkState, 'pending'>): string {
@@ -129,38 +129,41 @@ export function createApprovalPage(deps: ApprovalPageDeps): Hono {
       } catch {
         return page(c, 400, 'Bad request', '<p>The form could not be read.</p>');
       }
-      for (let attempt = 0; ; attempt++) {
-        const loaded = await load(c, token);
-        if (!loaded.ok) return loaded.response;
-        const parsed = formSchema.safeParse(form);
-        if (!parsed.success) return page(c, 400, 'Bad request', '<p>Choose approve or deny.</p>');
-        if (loaded.state !== 'pending') {
-          return page(c, 409, 'Nothing to decide', `<p>${escapeHtml(stateText(loaded.state))} Nothing was changed.</p>`);
-        }
-        const text = parsed.data.reason?.trim();
-        const event = decisionEvent(
-          loaded.claim.callId,
-          loaded.claim.approver,
-          parsed.data.decision === 'approve'
-            ? { approve: true, ...(text ? { comment: text } : {}) }
-            : { approve: false, ...(text ? { reason: text } : {}) },
-          deps,
-        );
-        try {
-          await deps.store.append(loaded.claim.threadId, [event], { expectedSeq: loaded.seq });
-        } catch (error) {
-          // Someone else wrote first (perhaps the same decision by email): re-read, and answer 409 if it is decided.
-          if (HardwayError.isInstance(error, 'concurrency_conflict') && attempt < MAX_CONFLICT_RETRIES) continue;
-          throw error;
-        }
-        deps.logger.info(
-          { threadId: loaded.claim.threadId, callId: loaded.claim.callId, by: loaded.claim.approver, decision: parsed.data.decision },
-          'approval decided on the approval page',
-        );
-        deps.onWork?.(loaded.claim.threadId);
-        const approved = parsed.data.decision === 'approve';
-        return page(c, 200, approved ? 'Approved' : 'Denied', approved ? '<p>Thanks. The assistant will go ahead.</p>' : '<p>Thanks. The assistant will not do it.</p>');
+      const loaded = await load(c, token);
+      if (!loaded.ok) return loaded.response;
+      const parsed = formSchema.safeParse(form);
+      if (!parsed.success) return page(c, 400, 'Bad request', '<p>Choose approve or deny.</p>');
+      if (loaded.state !== 'pending') {
+        return page(c, 409, 'Nothing to decide', `<p>${escapeHtml(stateText(loaded.state))} Nothing was changed.</p>`);
       }
+      const text = parsed.data.reason?.trim();
+      const approved = parsed.data.decision === 'approve';
+      let outcome: ReceiveOutcome;
+      try {
+        outcome = await deps.intake.receive({
+          kind: 'input',
+          threadId: loaded.claim.threadId,
+          from: { channel: EMAIL_CHANNEL, id: loaded.claim.approver },
+          // The decision is for the call the link names, never for whatever is pending by the time it arrives.
+          input: { kind: 'decision', approve: approved, callId: loaded.claim.callId, ...(text ? { reason: text } : {}) },
+        });
+      } catch (error) {
+        if (!HardwayError.isInstance(error, 'invalid_state')) throw error;
+        // Someone else decided first (perhaps the same decision by email): say what happened instead.
+        const again = await load(c, token);
+        if (!again.ok) return again.response;
+        const state = again.state === 'pending' ? 'superseded' : again.state;
+        return page(c, 409, 'Nothing to decide', `<p>${escapeHtml(stateText(state))} Nothing was changed.</p>`);
+      }
+      if (outcome.kind === 'recorded' && outcome.meaning === 'not_an_approver') {
+        deps.logger.warn({ threadId: loaded.claim.threadId, callId: loaded.claim.callId, by: loaded.claim.approver }, 'approval link used by someone who is no longer an approver');
+        return page(c, 200, 'Passed on as a comment', '<p>You are no longer an approver for this request, so this did not decide it. Your answer was passed on to the assistant.</p>');
+      }
+      deps.logger.info(
+        { threadId: loaded.claim.threadId, callId: loaded.claim.callId, by: loaded.claim.approver, decision: parsed.data.decision },
+        'approval decided on the approval page',
+      );
+      return page(c, 200, approved ? 'Approved' : 'Denied', approved ? '<p>Thanks. The assistant will go ahead.</p>' : '<p>Thanks. The assistant will not do it.</p>');
     } catch (error) {
       deps.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'approval page failed');
       return page(c, 503, 'Try again', '<p>Something went wrong on our side. Nothing was changed.</p>');

@@ -4,6 +4,8 @@ export { Secret } from './secret.js';
 export type { ChannelLogger } from './logger.js';
 export {
   createEmailIntake,
+  EMAIL_CHANNEL,
+  emailApprovers,
   type DropReason,
   type EmailIntake,
   type EmailIntakeDeps,

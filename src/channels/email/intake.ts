@@ -1,22 +1,21 @@
 // The one inbound pipeline every email source feeds: refuse what we must, then start or resume exactly one thread.
 //
-// size → loop prevention → sender authentication → parse → dedupe → strip quotes → map to thread → append.
+// size → loop prevention → sender authentication → parse → dedupe → strip quotes → map to thread → the intake.
 // Rejected mail is logged and dropped, never answered: answering would confirm the address to spammers and feed
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
-import { HardwayError } from '../../core/errors.js';
-import type { AttachmentMeta, EmailReceived, EventType, NewEvent, PreviousMessage, ThreadEvent } from '../../core/events.js';
-import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
-import { defaultHumanIntents, deriveStatus, lastSeq, type HumanIntents } from '../../core/thread.js';
+import type { ThreadIntake } from '../../app/thread-service.js';
+import type { EventType, PreviousMessage } from '../../core/events.js';
+import type { HumanInput, MayApprove } from '../../core/human-input.js';
+import type { ThreadId } from '../../core/ids.js';
 import type { ThreadStore } from '../../store/thread-store.js';
-import { isOwnAddress } from './addresses.js';
+import { isOwnAddress, normalizeAddress } from './addresses.js';
 import { readApprovalReply } from './approval-reply.js';
 import type { EmailConfig } from './config.js';
 import { fromHeader, readHeaderBlock } from './header-block.js';
 import type { ChannelLogger } from './logger.js';
 import { automatedReason } from './loop-guard.js';
 import { parseEmail, type ParsedEmail } from './parse-message.js';
-import { decisionEvent, pendingApproval, type Decision } from './pending-approval.js';
 import { splitReply } from './reply-text.js';
 import { verifySender } from './sender-auth.js';
 import { approversOf, firstEmail, participantsOf } from './thread-people.js';
@@ -50,37 +49,35 @@ export type IntakeOutcome =
   | { kind: 'duplicate' }
   | { kind: 'dropped'; reason: DropReason; detail?: string };
 
+/** The channel name on what arrives by email (and through the approval link sent by email). */
+export const EMAIL_CHANNEL = 'email';
+
 export type IntakeConfig = Pick<
   EmailConfig,
   'address' | 'allowedSenders' | 'approvers' | 'trustedAuthservId' | 'tokenSecret' | 'maxBytes'
 >;
 
 export interface EmailIntakeDeps {
+  /** Where every start and reply is written; decisions are taken there too. */
+  intake: ThreadIntake;
+  /** Read only: deliveries seen, thread mapping, who takes part in a thread. */
   store: ThreadStore;
   config: IntakeConfig;
   /** The agent new threads belong to, e.g. 'linear-assistant'. */
   agent: string;
-  ids: IdSource;
-  clock: Clock;
   logger: ChannelLogger;
   /** DNS for DKIM/SPF/DMARC; tests pass a fake. */
   resolver?: DNSResolver;
   /** Our host name, written by mailauth as its authserv-id. */
   mta?: string;
-  humanIntents?: HumanIntents;
-  /** Told after a thread got new input, so a worker can pick it up at once. */
-  onWork?: (threadId: ThreadId) => void;
 }
 
 export interface EmailIntake {
   receive(mail: InboundEmail): Promise<IntakeOutcome>;
 }
 
-const MAX_CONFLICT_RETRIES = 5;
-
 export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
   const { store, config, logger } = deps;
-  const humanIntents = deps.humanIntents ?? defaultHumanIntents;
 
   function drop(mail: InboundEmail, reason: DropReason, detail: string, extra: object = {}): IntakeOutcome {
     logger.warn({ source: mail.source, reason, detail, ...extra }, `email dropped: ${reason}`);
@@ -88,110 +85,70 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
   }
 
   async function start(mail: InboundEmail, email: ParsedEmail, body: string, previous: PreviousMessage[]): Promise<IntakeOutcome> {
-    const threadId = deps.ids.threadId();
-    const event: NewEvent = {
-      id: deps.ids.eventId(),
-      at: deps.clock.now().toISOString(),
-      type: 'email_received',
-      data: {
-        from: email.from,
-        to: email.to,
-        cc: email.cc,
-        subject: email.subject,
-        body,
-        fullBody: email.text,
-        messageId: email.messageId,
-        ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
-        references: email.references,
-        previousThread: previous,
-        attachments: email.attachments,
-      },
-    };
-    const result = await store.create({
-      id: threadId,
+    const outcome = await deps.intake.receive({
+      kind: 'start',
       agent: deps.agent,
-      events: [event],
+      from: { channel: EMAIL_CHANNEL, id: email.from.address },
+      opening: {
+        kind: 'email',
+        email: {
+          from: email.from,
+          to: email.to,
+          cc: email.cc,
+          subject: email.subject,
+          body,
+          fullBody: email.text,
+          messageId: email.messageId,
+          ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
+          references: email.references,
+          previousThread: previous,
+          attachments: email.attachments,
+        },
+      },
       delivery: { source: INBOUND_SOURCE, id: email.messageId },
     });
-    if (!result.created) {
-      logger.info({ source: mail.source, messageId: email.messageId, threadId: result.duplicateOf }, 'email already received');
+    if (outcome.kind !== 'started') {
+      logger.info({ source: mail.source, messageId: email.messageId, threadId: outcome.threadId }, 'email already received');
       return { kind: 'duplicate' };
     }
-    logger.info({ source: mail.source, messageId: email.messageId, from: email.from.address, threadId }, 'email started a thread');
-    deps.onWork?.(threadId);
-    return { kind: 'started', threadId };
+    logger.info({ source: mail.source, messageId: email.messageId, from: email.from.address, threadId: outcome.threadId }, 'email started a thread');
+    return { kind: 'started', threadId: outcome.threadId };
   }
 
   async function resume(mail: InboundEmail, email: ParsedEmail, body: string, threadId: ThreadId): Promise<IntakeOutcome> {
     const sender = email.from.address;
-    for (let attempt = 0; ; attempt++) {
-      const thread = await store.load(threadId);
-      if (thread === undefined) return drop(mail, 'unknown_thread', 'the reply names a thread that does not exist', { threadId });
-      const first = firstEmail(thread.events);
-      if (!participantsOf(first, config.approvers, config.address).has(sender)) {
-        return drop(mail, 'not_participant', 'the sender is not a participant of the thread', { threadId, from: sender });
-      }
-      const event = withMessageId(replyEvent(thread.events, sender, body, first, email.attachments), email.messageId);
-      try {
-        const appended = await store.append(threadId, [event], {
-          // A reply means what its place in the log makes it mean, wherever it lands: it is stored, never refused.
-          // A decision names the call it read as pending, so it must land right after what was read.
-          expectedSeq: event.type === 'human_replied' ? 'any' : lastSeq(thread),
-          deliveries: [{ source: INBOUND_SOURCE, id: email.messageId }],
-        });
-        if (appended.duplicate) {
-          logger.info({ source: mail.source, messageId: email.messageId, threadId }, 'email already received');
-          return { kind: 'duplicate' };
-        }
-        logger.info({ source: mail.source, messageId: email.messageId, from: sender, threadId, event: event.type }, 'email resumed a thread');
-        deps.onWork?.(threadId);
-        return { kind: 'resumed', threadId, event: event.type };
-      } catch (error) {
-        // The decision depends on the status we read: re-read it when someone wrote first.
-        if (HardwayError.isInstance(error, 'concurrency_conflict') && attempt < MAX_CONFLICT_RETRIES) continue;
-        throw error;
-      }
+    const thread = await store.load(threadId);
+    if (thread === undefined) return drop(mail, 'unknown_thread', 'the reply names a thread that does not exist', { threadId });
+    if (!participantsOf(firstEmail(thread.events), config.approvers, config.address).has(sender)) {
+      return drop(mail, 'not_participant', 'the sender is not a participant of the thread', { threadId, from: sender });
     }
-  }
-
-  /** While an approval is pending, an approver's unambiguous first line decides it; anything else is feedback. */
-  function replyEvent(
-    events: readonly ThreadEvent[],
-    sender: string,
-    body: string,
-    first: EmailReceived | undefined,
-    attachments: AttachmentMeta[],
-  ): NewEvent {
-    const pending = deriveStatus(events, humanIntents) === 'awaiting_approval' ? pendingApproval(events) : undefined;
-    const reply = pending === undefined ? ({ kind: 'other' } as const) : readApprovalReply(body);
-    switch (reply.kind) {
-      case 'other':
-        break;
-      case 'approve':
-      case 'deny': {
-        if (pending === undefined) break;
-        if (!approversOf(first, config.approvers).includes(sender)) {
-          // Their words still reach the model as feedback; they just do not count as a decision.
-          logger.warn({ from: sender, callId: pending.data.callId }, 'approval reply from someone who is not an approver');
-          break;
+    const outcome = await deps.intake.receive({
+      kind: 'input',
+      threadId,
+      from: { channel: EMAIL_CHANNEL, id: sender },
+      input: emailInput(body),
+      metadata: { messageId: email.messageId, attachments: email.attachments },
+      delivery: { source: INBOUND_SOURCE, id: email.messageId },
+    });
+    switch (outcome.kind) {
+      case 'duplicate':
+        logger.info({ source: mail.source, messageId: email.messageId, threadId }, 'email already received');
+        return { kind: 'duplicate' };
+      case 'recorded': {
+        const event = outcome.events.at(-1)?.type ?? 'human_replied';
+        if (outcome.meaning === 'not_an_approver') {
+          logger.warn({ from: sender, threadId }, 'approval reply from someone who is not an approver');
         }
-        const decision: Decision =
-          reply.kind === 'approve'
-            ? { approve: true, ...(reply.comment ? { comment: reply.comment } : {}) }
-            : { approve: false, ...(reply.reason ? { reason: reply.reason } : {}) };
-        return decisionEvent(pending.data.callId, sender, decision, deps);
+        logger.info({ source: mail.source, messageId: email.messageId, from: sender, threadId, event }, 'email resumed a thread');
+        return { kind: 'resumed', threadId, event };
       }
+      case 'started':
+        throw new Error('a reply started a thread');
       default: {
-        const unreachable: never = reply;
-        throw new Error(`unknown approval reply ${JSON.stringify(unreachable)}`);
+        const unreachable: never = outcome;
+        throw new Error(`unknown intake outcome ${JSON.stringify(unreachable)}`);
       }
     }
-    return {
-      id: deps.ids.eventId(),
-      at: deps.clock.now().toISOString(),
-      type: 'human_replied',
-      data: { from: sender, channel: 'email', message: body, ...(attachments.length > 0 ? { attachments } : {}) },
-    };
   }
 
   return {
@@ -249,14 +206,28 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
   };
 }
 
-/** Remembers which email carried a reply or decision, so our answer can be threaded under it. */
-function withMessageId(event: NewEvent, messageId: string): NewEvent {
-  switch (event.type) {
-    case 'human_replied':
-    case 'approval_granted':
-    case 'approval_denied':
-      return { ...event, data: { ...event.data, messageId } } as NewEvent;
-    default:
-      return event;
+/**
+ * An unambiguous first line ("approve", "deny: wrong team") is a decision; anything else is words. Whether the
+ * decision counts — is anything waiting for one, may this sender decide — is the core's to say.
+ */
+function emailInput(body: string): HumanInput {
+  const reply = readApprovalReply(body);
+  switch (reply.kind) {
+    case 'approve':
+      return { kind: 'decision', approve: true, text: body, ...(reply.comment ? { reason: reply.comment } : {}) };
+    case 'deny':
+      return { kind: 'decision', approve: false, text: body, ...(reply.reason ? { reason: reply.reason } : {}) };
+    case 'other':
+      return { kind: 'message', text: body };
+    default: {
+      const unreachable: never = reply;
+      throw new Error(`unknown approval reply ${JSON.stringify(unreachable)}`);
+    }
   }
+}
+
+/** Who may decide a thread's approvals by email or by the approval link: APPROVERS, or the person who asked. */
+export function emailApprovers(config: Pick<EmailConfig, 'approvers'>): MayApprove {
+  return (sender, thread) =>
+    sender.id !== undefined && approversOf(firstEmail(thread.events), config.approvers).includes(normalizeAddress(sender.id));
 }

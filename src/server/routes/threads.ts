@@ -5,11 +5,15 @@ import { HardwayError } from '../../core/errors.js';
 import type { ThreadId } from '../../core/ids.js';
 import { renderThread } from '../../core/render.js';
 import { deriveStatus } from '../../core/thread.js';
-import type { Response as ThreadResponse, ThreadService } from '../../app/thread-service.js';
+import type { ThreadService } from '../../app/thread-service.js';
+import type { HumanInput, Sender } from '../../core/human-input.js';
 import type { RegisteredAgent } from '../../app/worker.js';
-import type { ThreadStore } from '../../store/thread-store.js';
+import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { errorResponse, zodMessage } from '../errors.js';
-import { contextList, launchBody, listQuery, responseBody, threadIdParam } from '../schemas.js';
+import { contextList, idempotencyKey, launchBody, listQuery, responseBody, threadIdParam } from '../schemas.js';
+
+/** The channel name recorded on what arrives through the API. */
+export const API_CHANNEL = 'api';
 
 export interface ThreadRoutesDeps {
   store: ThreadStore;
@@ -29,19 +33,31 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.i
   return parsed.data;
 }
 
-function toResponse(body: z.infer<typeof responseBody>): ThreadResponse {
+/** What a person sent through the API, as the intake takes it. `by` and `from` name them; the token vouches. */
+function toInput(body: z.infer<typeof responseBody>): { from: Sender; input: HumanInput } {
+  const from = (id: string | undefined): Sender => ({ channel: API_CHANNEL, ...(id ? { id } : {}) });
   switch (body.type) {
     case 'response':
-      return { type: 'response', message: body.message, ...(body.from ? { from: body.from } : {}) };
+      return { from: from(body.from), input: { kind: 'answer', text: body.message } };
+    case 'message':
+      return { from: from(body.from), input: { kind: 'message', text: body.message } };
     case 'approval':
-      return { type: 'approval', approved: body.approved, ...(body.comment ? { comment: body.comment } : {}), by: body.by ?? 'api' };
+      return { from: from(body.by), input: { kind: 'decision', approve: body.approved, ...(body.comment ? { reason: body.comment } : {}) } };
     case 'retry':
-      return { type: 'retry', by: body.by ?? 'api' };
+      return { from: from(body.by), input: { kind: 'retry' } };
     default: {
       const unreachable: never = body;
       throw new Error(`unknown response ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+function deliveryOf(c: Context): Delivery | undefined {
+  const header = c.req.header('idempotency-key');
+  if (header === undefined) return undefined;
+  const parsed = idempotencyKey.safeParse(header);
+  if (!parsed.success) throw new HardwayError('invalid_input', `Idempotency-Key: ${zodMessage(parsed.error)}`);
+  return { source: API_CHANNEL, id: parsed.data };
 }
 
 function threadIdFrom(c: Context): ThreadId {
@@ -55,8 +71,15 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
 
   app.post('/', async (c) => {
     const body = await readJson(c, launchBody);
-    const id = await deps.service.launch({ message: body.message, ...(body.agent ? { agent: body.agent } : {}), ...(body.from ? { from: body.from } : {}) });
-    return c.json({ thread_id: id }, 202);
+    const delivery = deliveryOf(c);
+    const outcome = await deps.service.receive({
+      kind: 'start',
+      ...(body.agent ? { agent: body.agent } : {}),
+      from: { channel: API_CHANNEL, ...(body.from ? { id: body.from } : {}) },
+      opening: { kind: 'message', text: body.message },
+      ...(delivery ? { delivery } : {}),
+    });
+    return c.json({ thread_id: outcome.threadId }, 202);
   });
 
   app.get('/', async (c) => {
@@ -95,7 +118,8 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
   app.post('/:id/responses', async (c) => {
     const id = threadIdFrom(c);
     const body = await readJson(c, responseBody);
-    await deps.service.respond(id, toResponse(body));
+    const delivery = deliveryOf(c);
+    await deps.service.receive({ kind: 'input', threadId: id, ...toInput(body), ...(delivery ? { delivery } : {}) });
     return c.json({ thread_id: id }, 202);
   });
 

@@ -1,14 +1,19 @@
-// Wires the email channel for a test: in-memory SQLite store, fixed clock, sequential ids, recording logger and mailer.
+// Wires the email channel for a test: in-memory SQLite store, fixed clock, sequential ids, recording logger and mailer,
+// and the thread service every channel writes through.
+import { ThreadService } from '../../../src/app/thread-service.js';
+import type { StepModel } from '../../../src/core/agent.js';
 import { readEmailConfig, type EmailConfig } from '../../../src/channels/email/config.js';
-import { createEmailIntake, type EmailIntake } from '../../../src/channels/email/intake.js';
+import { createEmailIntake, EMAIL_CHANNEL, emailApprovers, type EmailIntake } from '../../../src/channels/email/intake.js';
 import type { ChannelLogger } from '../../../src/channels/email/logger.js';
 import type { Mailer, OutboundEmail } from '../../../src/channels/email/mailer.js';
 import { createEmailNotifier, type EmailNotifier } from '../../../src/channels/email/notifier.js';
 import type { DNSResolver } from 'mailauth';
-import { sequentialIds, type Clock, type IdSource } from '../../../src/core/ids.js';
+import { defaultGuardLimits } from '../../../src/core/guards.js';
+import { sequentialIds, type Clock, type IdSource, type ThreadId } from '../../../src/core/ids.js';
 import type { Thread } from '../../../src/core/thread.js';
 import type { ThreadStore } from '../../../src/store/thread-store.js';
 import { openSqliteStore } from '../../../src/store/sqlite-store.js';
+import { testAgent } from '../../core/given.js';
 
 export const secrets = {
   token: 'token-secret-0123456789abcdef0123456789abcdef',
@@ -85,8 +90,46 @@ export interface Harness {
   clock: ReturnType<typeof fixedClock>;
   logger: ReturnType<typeof recordingLogger>;
   mailer: ReturnType<typeof captureMailer>;
+  service: ThreadService;
   intake: EmailIntake;
   notifier: EmailNotifier;
+}
+
+/** The intake as a running server builds it: the thread service, with the email channel's approver rule. */
+export function threadService(deps: { store: ThreadStore; config: EmailConfig; ids: IdSource; clock: Clock; onWork?: (threadId: ThreadId) => void }): ThreadService {
+  const model: StepModel = async () => ({ kind: 'unavailable', reason: 'no model in channel tests', retryable: false });
+  return new ThreadService({
+    store: deps.store,
+    agents: new Map([['linear-assistant', { definition: testAgent, model }]]),
+    defaultAgent: 'linear-assistant',
+    limits: defaultGuardLimits,
+    ids: deps.ids,
+    clock: deps.clock,
+    approvers: { [EMAIL_CHANNEL]: emailApprovers(deps.config) },
+    ...(deps.onWork ? { onWork: deps.onWork } : {}),
+  });
+}
+
+/** The email intake of one process: its own thread service over `store`. */
+export function emailIntake(deps: {
+  store: ThreadStore;
+  config: EmailConfig;
+  ids: IdSource;
+  clock: Clock;
+  logger: ChannelLogger;
+  resolver?: DNSResolver;
+  service?: ThreadService;
+}): EmailIntake {
+  return createEmailIntake({
+    intake: deps.service ?? threadService(deps),
+    store: deps.store,
+    config: deps.config,
+    agent: 'linear-assistant',
+    logger: deps.logger,
+    mta: 'hardway.test',
+    // Nothing resolves unless a test says so: no test ever reaches real DNS.
+    resolver: deps.resolver ?? (async () => Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }))),
+  });
 }
 
 export function createHarness(
@@ -98,19 +141,10 @@ export function createHarness(
   const config = testConfig(options.env);
   const logger = recordingLogger();
   const mailer = captureMailer();
-  const intake = createEmailIntake({
-    store,
-    config,
-    agent: 'linear-assistant',
-    ids,
-    clock,
-    logger,
-    mta: 'hardway.test',
-    // Nothing resolves unless a test says so: no test ever reaches real DNS.
-    resolver: options.resolver ?? (async () => Promise.reject(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }))),
-  });
+  const service = threadService({ store, config, ids, clock });
+  const intake = emailIntake({ store, config, ids, clock, logger, service, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const notifier = createEmailNotifier({ store, mailer, config, ids, clock, logger });
-  return { store, config, ids, clock, logger, mailer, intake, notifier };
+  return { store, config, ids, clock, logger, mailer, service, intake, notifier };
 }
 
 /** Every thread in the store, loaded. */

@@ -1,0 +1,191 @@
+// What a person's input means for the thread it reaches — answer, approval, denial, feedback, retry — decided here
+// once for every channel. A channel only turns what it received into a typed input and says who sent it.
+//
+// One rule, whichever channel carried it: an approver's decision on a pending approval, or on the agent's own
+// `request_approval` question, records `approval_granted`/`approval_denied`; anyone else's "approve" is their words,
+// recorded as feedback and never as consent; free text is `human_replied`, and its meaning comes from its place.
+import type { AgentDefinition } from './agent.js';
+import { HardwayError } from './errors.js';
+import type { AttachmentMeta, EmailReceived, EventDataByType, EventType, NewEvent, ThreadEvent } from './events.js';
+import type { CallId, Clock, IdSource } from './ids.js';
+import { canRetry, deriveStatus, type DerivedStatus, type Thread } from './thread.js';
+
+/** Who sent an input, as the channel that carried it established: `id` is an address or a name, when known. */
+export interface Sender {
+  channel: string;
+  id?: string;
+}
+
+/** Whether this sender may decide this thread's approvals: supplied by the channel's or the agent's configuration. */
+export type MayApprove = (sender: Sender, thread: Thread) => boolean;
+
+export const anyoneMayApprove: MayApprove = () => true;
+
+export type HumanInput =
+  /** Words for the thread, whatever it is doing: never refused, they mean what their place in the log makes them mean. */
+  | { kind: 'message'; text: string }
+  /** Words meant as the answer to the thread's question: refused when it asked none (the sender can be told so). */
+  | { kind: 'answer'; text: string }
+  /**
+   * Approve or deny. `callId`: the call whose request the sender was shown — the decision is then for that call
+   * only. `text`: the words the decision was read from; when there is nothing to decide, they are recorded instead.
+   */
+  | { kind: 'decision'; approve: boolean; reason?: string; callId?: CallId; text?: string }
+  | { kind: 'retry' };
+
+/** What a channel knows about the message that carried an input. */
+export interface InputMetadata {
+  /** The channel's id of the message (an email's Message-ID), so answers can be threaded under it. */
+  messageId?: string;
+  attachments?: AttachmentMeta[];
+}
+
+/** The first input of a new thread. */
+export type Opening = { kind: 'message'; text: string } | { kind: 'email'; email: EmailReceived };
+
+export interface HumanInputCommand {
+  type: 'human_input';
+  from: Sender;
+  input: HumanInput;
+  metadata?: InputMetadata;
+}
+
+/** What the input was taken as: the channel tells the sender (or its log) from this. */
+export type InputMeaning =
+  | 'answer'
+  | 'feedback'
+  | 'message'
+  | 'approved'
+  | 'denied'
+  /** A decision from someone who may not decide: recorded as their words. */
+  | 'not_an_approver'
+  | 'retry';
+
+export interface HumanInputContext {
+  agent: Pick<AgentDefinition, 'humanIntents'>;
+  ids: IdSource;
+  clock: Clock;
+  /** Defaults to anyone: a channel that can tell its senders apart supplies who may approve. */
+  mayApprove?: MayApprove;
+}
+
+export interface HumanInputDecision {
+  meaning: InputMeaning;
+  events: NewEvent[];
+  /** Whether the events rest on the state read (a decision on a call): then they must land right after it. */
+  readsState: boolean;
+}
+
+type EventInit = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
+
+// The agent's own way of asking for a yes or no in words; its answer is a decision like any other.
+const APPROVAL_QUESTION = 'request_approval';
+
+export function decideOpening(from: Sender, opening: Opening, ctx: Pick<HumanInputContext, 'ids' | 'clock'>): NewEvent {
+  const init: EventInit =
+    opening.kind === 'email'
+      ? { type: 'email_received', data: opening.email }
+      : { type: 'message_received', data: { channel: from.channel, text: opening.text, ...(from.id !== undefined ? { from: from.id } : {}) } };
+  return stamp([init], ctx)[0] as NewEvent;
+}
+
+/** Throws `invalid_state` when the thread is not waiting for an input of that kind from a channel that can say so. */
+export function decideHumanInput(thread: Thread, command: HumanInputCommand, ctx: HumanInputContext): HumanInputDecision {
+  const { from, input, metadata } = command;
+  const humanIntents = ctx.agent.humanIntents;
+  const words = (text: string, meaning: InputMeaning): HumanInputDecision => ({
+    meaning,
+    events: stamp([reply(from, text, metadata)], ctx),
+    readsState: false,
+  });
+  switch (input.kind) {
+    case 'message': {
+      const asked = askedStatus(thread, humanIntents);
+      return words(input.text, asked === 'awaiting_approval' ? 'feedback' : asked === 'awaiting_human' ? 'answer' : 'message');
+    }
+    case 'answer': {
+      const asked = askedStatus(thread, humanIntents);
+      if (asked !== 'awaiting_human' && asked !== 'done') {
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${asked}; it is not waiting for a response`);
+      }
+      return words(input.text, 'answer');
+    }
+    case 'decision': {
+      const target = decisionTarget(thread, humanIntents);
+      if (target === undefined || (input.callId !== undefined && target.callId !== input.callId)) {
+        if (input.text !== undefined && input.callId === undefined) return words(input.text, 'message');
+        const status = deriveStatus(thread.events, humanIntents);
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}, not awaiting an approval`);
+      }
+      if (!(ctx.mayApprove ?? anyoneMayApprove)(from, thread)) {
+        // Their words still reach the model as feedback; they just do not count as a decision.
+        return words(input.text ?? decisionWords(input.approve, input.reason), 'not_an_approver');
+      }
+      const base = { by: from.id ?? from.channel, ...(target.callId !== undefined ? { callId: target.callId } : {}) };
+      const messageId = metadata?.messageId !== undefined ? { messageId: metadata.messageId } : {};
+      const init: EventInit = input.approve
+        ? { type: 'approval_granted', data: { ...base, ...(input.reason ? { comment: input.reason } : {}), ...messageId } }
+        : { type: 'approval_denied', data: { ...base, ...(input.reason ? { reason: input.reason } : {}), ...messageId } };
+      return { meaning: input.approve ? 'approved' : 'denied', events: stamp([init], ctx), readsState: true };
+    }
+    case 'retry': {
+      if (!canRetry(thread.events, humanIntents)) {
+        const status = deriveStatus(thread.events, humanIntents);
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
+      }
+      const init: EventInit = { type: 'retry_requested', data: { by: from.id ?? from.channel, channel: from.channel } };
+      return { meaning: 'retry', events: stamp([init], ctx), readsState: true };
+    }
+    default: {
+      const unreachable: never = input;
+      throw new Error(`unknown human input ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** What a decision is about: the pending call, or the agent's question asking for a yes or no (no call). */
+function decisionTarget(thread: Thread, humanIntents: AgentDefinition['humanIntents']): { callId?: CallId } | undefined {
+  const status = deriveStatus(thread.events, humanIntents);
+  if (status === 'awaiting_approval') {
+    const request = thread.events.findLast((e) => e.type === 'approval_requested');
+    if (request?.type !== 'approval_requested') throw new HardwayError('invalid_state', 'no approval request found');
+    return { callId: request.data.callId };
+  }
+  const last = thread.events.findLast((e) => e.type === 'step_decided');
+  if (status === 'awaiting_human' && last?.type === 'step_decided' && last.data.intent === APPROVAL_QUESTION) return {};
+  return undefined;
+}
+
+/** Replies that came since the thread paused answer the same question: the status before them is what was asked. */
+function askedStatus(thread: Thread, humanIntents: AgentDefinition['humanIntents']): DerivedStatus {
+  return deriveStatus(withoutTrailingReplies(thread.events), humanIntents);
+}
+
+function withoutTrailingReplies(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
+  const last = events.findLastIndex((e) => e.type !== 'human_replied');
+  return events.slice(0, last + 1);
+}
+
+/** A decision someone may not make, in the words an emailed one would have used. */
+function decisionWords(approve: boolean, reason: string | undefined): string {
+  if (approve) return reason ? `approve\n${reason}` : 'approve';
+  return reason ? `deny: ${reason}` : 'deny';
+}
+
+function reply(from: Sender, text: string, metadata: InputMetadata | undefined): EventInit {
+  return {
+    type: 'human_replied',
+    data: {
+      ...(from.id !== undefined ? { from: from.id } : {}),
+      channel: from.channel,
+      message: text,
+      ...(metadata?.messageId !== undefined ? { messageId: metadata.messageId } : {}),
+      ...(metadata?.attachments !== undefined && metadata.attachments.length > 0 ? { attachments: metadata.attachments } : {}),
+    },
+  };
+}
+
+function stamp(inits: EventInit[], ctx: Pick<HumanInputContext, 'ids' | 'clock'>): NewEvent[] {
+  const at = ctx.clock.now().toISOString();
+  return inits.map((init) => ({ ...init, id: ctx.ids.eventId(), at }) as NewEvent);
+}
