@@ -1,6 +1,6 @@
 // A loop under test: real BAML runtime → scripted model server, a real SQLite store, and tools given by the test.
 import type { AgentDefinition, Tool } from '../../src/core/agent.js';
-import type { NewEvent } from '../../src/core/events.js';
+import type { NewEvent, ThreadEvent } from '../../src/core/events.js';
 import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import type { JsonObject } from '../../src/core/json.js';
@@ -9,7 +9,7 @@ import { defaultHumanIntents, type Thread } from '../../src/core/thread.js';
 import { parseStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { ThreadStore } from '../../src/store/thread-store.js';
+import type { AppendResult, ThreadStore } from '../../src/store/thread-store.js';
 import type { StubLlm } from '../support/stub-llm.js';
 
 export interface ToolCall {
@@ -80,13 +80,18 @@ export async function loopHarness(
     },
     run: (id, signal) =>
       runLoop(
-        { load: () => load(id), append: async (events, expectedSeq) => void (await store.append(id, events, { expectedSeq })) },
+        { load: () => load(id), append: async (events, expectedSeq) => appended(await store.append(id, events, { expectedSeq })) },
         { agent, model, limits, ids, clock: systemClock, ...(options.toolTimeoutMs ? { toolTimeoutMs: options.toolTimeoutMs } : {}), ...(signal ? { signal } : {}) },
       ),
     thread: load,
     append: async (id, events) => void (await store.append(id, events, { expectedSeq: 'any' })),
     close: () => store.close(),
   };
+}
+
+function appended(result: AppendResult): readonly ThreadEvent[] {
+  if (result.duplicate) throw new Error('an append without deliveries was taken for a duplicate');
+  return result.events;
 }
 
 /** The thread part of a recorded prompt: what the renderer produced for that step. */
