@@ -294,6 +294,8 @@ export class Worker {
   }
 
   private async notify(threadId: ThreadId, log: Logger): Promise<void> {
+    if ((this.options.notifiers ?? []).length === 0) return;
+    // From the store, not the loop's copy: another worker's sweep may have delivered something meanwhile.
     const thread = await this.options.store.load(threadId);
     if (thread === undefined) return;
     for (const notifier of this.options.notifiers ?? []) {

@@ -1,5 +1,5 @@
 // A loop under test: real BAML runtime → scripted model server, a real SQLite store, and tools given by the test.
-import type { AgentDefinition, Tool } from '../../src/core/agent.js';
+import type { AgentDefinition, StepModel, Tool } from '../../src/core/agent.js';
 import type { NewEvent, ThreadEvent } from '../../src/core/events.js';
 import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds, systemClock, type ThreadId } from '../../src/core/ids.js';
@@ -30,14 +30,15 @@ export interface Harness {
 
 export type ToolImpl = (args: JsonObject) => Promise<unknown>;
 
-export async function loopHarness(
-  llm: StubLlm,
-  tools: Record<string, ToolImpl & { mutates?: boolean }>,
-  options: { limits?: GuardLimits; approvalIntents?: string[]; maxRetries?: number; toolTimeoutMs?: number } = {},
-): Promise<Harness> {
-  const store = await openStore({ databaseUrl: ':memory:' });
-  const ids = sequentialIds();
-  const calls: ToolCall[] = [];
+export interface HarnessOptions {
+  limits?: GuardLimits;
+  approvalIntents?: string[];
+  maxRetries?: number;
+  toolTimeoutMs?: number;
+}
+
+/** The agent under test: the Linear Assistant's step parser and render options, with the test's tools. */
+export function harnessAgent(tools: Record<string, ToolImpl & { mutates?: boolean }>, calls: ToolCall[], options: HarnessOptions = {}): AgentDefinition {
   const agentTools: Record<string, Tool> = Object.fromEntries(
     Object.entries(tools).map(([intent, impl]) => [
       intent,
@@ -50,7 +51,7 @@ export async function loopHarness(
       } satisfies Tool,
     ]),
   );
-  const agent: AgentDefinition = {
+  return {
     name: 'linear-assistant',
     humanIntents: defaultHumanIntents,
     parseStep,
@@ -60,10 +61,26 @@ export async function loopHarness(
     toToolError: (error) => ({ kind: 'tool_error', message: error instanceof Error ? error.message : String(error), retryable: false }),
     render: { resultTags: { create_issue: 'issue_create_result' } },
   };
-  const model = linearAssistantModel(
+}
+
+/** The real BAML client of the Linear Assistant, pointed at the stub model, retrying without waiting. */
+export function harnessModel(llm: StubLlm, options: HarnessOptions = {}): StepModel {
+  return linearAssistantModel(
     { provider: 'openai-compatible', model: 'stub', baseUrl: llm.baseUrl, apiKey: 'test', timeoutMs: 10_000, maxRetries: options.maxRetries ?? 2 },
     { sleep: async () => {}, random: () => 0 },
   );
+}
+
+export async function loopHarness(
+  llm: StubLlm,
+  tools: Record<string, ToolImpl & { mutates?: boolean }>,
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const store = await openStore({ databaseUrl: ':memory:' });
+  const ids = sequentialIds();
+  const calls: ToolCall[] = [];
+  const agent = harnessAgent(tools, calls, options);
+  const model = harnessModel(llm, options);
   const limits = options.limits ?? defaultGuardLimits;
   const load = async (id: ThreadId): Promise<Thread> => {
     const t = await store.load(id);
