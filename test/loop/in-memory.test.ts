@@ -62,8 +62,7 @@ function setup(tools: Record<string, ToolImpl>, approvalIntents: string[] = []) 
   return { worker, calls, loads: counted.loads };
 }
 
-async function start(text: string): Promise<ThreadId> {
-  const id = ids.threadId();
+async function start(id: ThreadId, text: string): Promise<ThreadId> {
   await inner.create({ id, agent: 'linear-assistant', events: [{ id: ids.eventId(), at: new Date().toISOString(), type: 'message_received', data: { channel: 'test', from: 'alex@company.com', text } }] });
   return id;
 }
@@ -83,7 +82,7 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
       ['create_issue'],
     );
     llm.script({ intent: 'list_teams' }, { intent: 'search_issues', query: 'fridge' }, { intent: 'create_issue', ...createArgs }, { intent: 'done_for_now', message: 'Filed OPS-42.' });
-    const id = await start('make an issue to restock the fridges');
+    const id = await start(ids.threadId(), 'make an issue to restock the fridges');
 
     await worker.drain();
     expect(await types(id)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided', 'tool_succeeded', 'step_decided', 'approval_requested']);
@@ -103,18 +102,18 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
 
   it('#10.3: a reply that lands during a model call makes the step conflict: the thread is read again and the step re-decided with the reply', async () => {
     const { worker, calls, loads } = setup({ list_teams: async () => teams, create_issue: async () => ({ identifier: 'OPS-43' }) });
-    let id: ThreadId | undefined;
+    const id = ids.threadId();
     llm.script(
       { intent: 'list_teams' },
       // A second writer appends while the model is thinking: the step it returns was decided without the reply.
       async () => {
-        if (id !== undefined) await replyMeanwhile(id, 'Use the Operations team, and call it "Restock the fridges".');
+        await replyMeanwhile(id, 'Use the Operations team, and call it "Restock the fridges".');
         return { intent: 'request_more_information', message: 'Which team?' };
       },
       { intent: 'create_issue', ...createArgs },
       { intent: 'done_for_now', message: 'Filed OPS-43.' },
     );
-    id = await start('make an issue to restock the fridges');
+    await start(id, 'make an issue to restock the fridges');
     await worker.drain();
 
     expect(loads()).toBe(2);
@@ -134,16 +133,16 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
   });
 
   it('#10.3: a tool outcome stored after someone else’s event: the thread is read again, so the next step sees both', async () => {
-    let id: ThreadId | undefined;
+    const id = ids.threadId();
     const { worker, loads } = setup({
       search_issues: async () => {
         // The reply lands while the tool runs, so the tool outcome (appended at the end) comes after it.
-        if (id !== undefined) await replyMeanwhile(id, 'It is the kitchen one.');
+        await replyMeanwhile(id, 'It is the kitchen one.');
         return { issues: [{ identifier: 'OPS-7', title: 'Restock the kitchen fridge' }] };
       },
     });
     llm.script({ intent: 'search_issues', query: 'fridge' }, { intent: 'done_for_now', message: 'OPS-7 it is.' });
-    id = await start('find the fridge issue');
+    await start(id, 'find the fridge issue');
     await worker.drain();
 
     expect(await types(id)).toEqual(['message_received', 'step_decided', 'human_replied', 'tool_succeeded', 'step_decided']);
