@@ -5,6 +5,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { Worker, type RegisteredAgent } from '../../src/app/worker.js';
 import type { NewEvent } from '../../src/core/events.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
+import { renderContext } from '../../src/core/render.js';
 import { sequentialIds, systemClock, type IdSource, type ThreadId } from '../../src/core/ids.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
@@ -55,11 +56,10 @@ const createArgs = { issue: { title: 'Restock the fridges', team_id: 'team-123' 
 function setup(tools: Record<string, ToolImpl>, approvalIntents: string[] = []) {
   const counted = counting(inner);
   const calls: ToolCall[] = [];
-  const agents = new Map<string, RegisteredAgent>([
-    ['linear-assistant', { definition: harnessAgent(tools, calls, { approvalIntents }), model: harnessModel(llm) }],
-  ]);
+  const definition = harnessAgent(tools, calls, { approvalIntents });
+  const agents = new Map<string, RegisteredAgent>([['linear-assistant', { definition, model: harnessModel(llm) }]]);
   const worker = new Worker({ store: counted.store, agents, limits: defaultGuardLimits, ids, clock: systemClock, logger: silentLogger });
-  return { worker, calls, loads: counted.loads };
+  return { worker, calls, loads: counted.loads, definition };
 }
 
 async function start(id: ThreadId, text: string): Promise<ThreadId> {
@@ -101,7 +101,7 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
   });
 
   it('#10.3: a reply that lands during a model call makes the step conflict: the thread is read again and the step re-decided with the reply', async () => {
-    const { worker, calls, loads } = setup({ list_teams: async () => teams, create_issue: async () => ({ identifier: 'OPS-43' }) });
+    const { worker, calls, loads, definition } = setup({ list_teams: async () => teams, create_issue: async () => ({ identifier: 'OPS-43' }) });
     const id = ids.threadId();
     llm.script(
       { intent: 'list_teams' },
@@ -130,6 +130,8 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     expect(thread?.events.filter((e) => e.type === 'step_decided').map((e) => e.type === 'step_decided' && e.data.intent)).toEqual(['list_teams', 'create_issue', 'done_for_now']);
     expect(thread?.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(calls.map((c) => c.intent)).toEqual(['list_teams', 'create_issue']);
+    // After the re-read, what the model saw is exactly the stored thread, fully rendered.
+    expect(threadPart(llm.requests[3]?.prompt ?? '')).toContain(renderContext(thread?.events.slice(0, 6) ?? [], definition.render));
   });
 
   it('#10.3: a tool outcome stored after someone else’s event: the thread is read again, so the next step sees both', async () => {
