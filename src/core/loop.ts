@@ -43,7 +43,10 @@ export type LoopResult =
 
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
-/** The thread in memory: what was loaded plus what this loop's own appends stored. */
+/**
+ * The thread in memory: what was loaded plus what this loop's own appends stored. It is read again only when it
+ * may differ from the store: after a conflict, or when an append landed after events someone else wrote.
+ */
 class HeldThread {
   private held: { thread: Thread; events: ThreadEvent[] };
 
@@ -93,7 +96,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
 
     const prefetch = thread.events.some((e) => e.type === 'step_decided') ? [] : (deps.agent.prefetch?.(thread) ?? []);
     if (prefetch.length > 0) {
-      await appendDecided(held, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
+      await appendDecided(held, thread, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
       continue;
     }
 
@@ -118,25 +121,22 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
 
     const spent = decide(thread, { type: 'check_step_budget' }, ctx);
     if (spent.length > 0) {
-      await appendDecided(held, spent);
+      await appendDecided(held, thread, spent);
       continue;
     }
 
     const prompt = context.render(thread.events);
     const outcome = await deps.model(prompt, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
-    await appendDecided(held, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
+    await appendDecided(held, thread, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
   }
   return { outcome: 'iteration_cap', iterations: cap };
 }
 
-/**
- * A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it, read the
- * thread again and re-decide. This is the only reason the loop reads the thread twice.
- */
-async function appendDecided(held: HeldThread, events: NewEvent[]): Promise<void> {
+/** A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it and re-decide. */
+async function appendDecided(held: HeldThread, decidedOn: Thread, events: NewEvent[]): Promise<void> {
   try {
-    await held.append(events, lastSeq(held.thread));
+    await held.append(events, lastSeq(decidedOn));
   } catch (error) {
     if (!HardwayError.isInstance(error, 'concurrency_conflict')) throw error;
     await held.reload();
