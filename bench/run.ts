@@ -5,6 +5,7 @@
 //   npm run bench -- --quick           tiny sizes, results in bench/results/quick.{json,md}.tmp
 //   npm run bench -- --hardway-only    no peers;  --no-install: peers only if already installed;
 //                                      --no-postgres: skip the PostgreSQL intake
+//   npm run bench -- --only 8          just these figures (comma-separated; 1–4 come from the same runs)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'hardway-only': { type: 'boolean', default: false },
     'no-postgres': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 
@@ -30,14 +32,15 @@ const report = await runBench({
   command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
   peers: values['hardway-only'] ? 'skip' : values['no-install'] ? 'auto' : 'install',
   postgres: !values['no-postgres'],
+  ...(values.only ? { only: new Set(values.only.split(',').map((f) => f.trim())) } : {}),
   log: (line) => console.error(`[bench] ${line}`),
 });
 
 const markdown = renderMarkdown(report);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
-// Quick runs are for trying things: their files are git-ignored (*.tmp) and never replace the real table.
-const [json, md] = values.quick ? ['quick.json.tmp', 'quick.md.tmp'] : ['latest.json', 'latest.md'];
+// Quick and partial runs are for trying things: their files are git-ignored (*.tmp) and never replace the real table.
+const [json, md] = values.quick ? ['quick.json.tmp', 'quick.md.tmp'] : values.only ? ['only.json.tmp', 'only.md.tmp'] : ['latest.json', 'latest.md'];
 writeFileSync(new URL(json, dir), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(new URL(md, dir), markdown);
 console.log(markdown);

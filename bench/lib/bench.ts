@@ -8,6 +8,7 @@ import { findPostgresBinDir, startPostgres, type TestPostgres } from '../../test
 import { MODEL_STEPS } from '../scenarios/email-triage.js';
 import { hardwaySystem } from './hardway-system.js';
 import { machineInfo } from './machine.js';
+import { measureLongThread, type LongThreadOptions, type LongThreadPoint } from './long-thread.js';
 import { installPeers, loadPeers, peersInstalled } from './peers.js';
 import { promptFigures, type PromptFigures } from './prompt-tokens.js';
 import { computeRatios, type BenchReport } from './report.js';
@@ -16,7 +17,7 @@ import { summarize, type Summary } from './stats.js';
 import { measureStoredThreads, type StoredThreadsPoint } from './stored-threads.js';
 import { startBenchStub, type BenchStub } from './stub-model.js';
 import type { BenchSystem } from './system.js';
-import { measureInFlight } from './threads-in-flight.js';
+import { measureInFlight, type InFlightPoint } from './threads-in-flight.js';
 import { measureIntake } from './webhook-intake.js';
 
 export interface BenchOptions {
@@ -29,6 +30,9 @@ export interface BenchOptions {
   resumesPerSize: number;
   intake: { durationSec: number; warmupSec: number; connections: number };
   inFlight: { counts: number[]; delayMs: number; repeats: (n: number) => number };
+  longThread: LongThreadOptions;
+  /** Run only these figures ('1'…'8'; any of 1–4 runs those four, which come from the same runs); all when absent. */
+  only?: ReadonlySet<string>;
   /** auto: use the peers if installed; install: install them first when missing; skip: Hardway only. */
   peers: 'auto' | 'install' | 'skip';
   postgres: boolean;
@@ -43,6 +47,7 @@ export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
   resumesPerSize: 7,
   intake: { durationSec: 5, warmupSec: 1, connections: 16 },
   inFlight: { counts: [1, 10, 100, 500], delayMs: 200, repeats: () => 3 },
+  longThread: { steps: 200, early: 10, window: 5, runs: 5, warmup: 1 },
   peers: 'install',
   postgres: true,
 };
@@ -55,6 +60,7 @@ export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
   resumesPerSize: 1,
   intake: { durationSec: 1, warmupSec: 0, connections: 2 },
   inFlight: { counts: [1, 2], delayMs: 200, repeats: () => 1 },
+  longThread: { steps: 20, early: 10, window: 5, runs: 1, warmup: 0 },
   peers: 'auto',
   postgres: true,
 };
@@ -98,45 +104,48 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const dir = mkdtempSync(join(tmpdir(), 'hardway-bench-'));
   const stub = await startBenchStub(Object.fromEntries(systems.map((s) => [s.id, s.id === hardwaySystem.id ? 'json-content' : 'tool-calls'])));
   let postgres: TestPostgres | undefined;
+  const wanted = (...figures: string[]): boolean => options.only === undefined || figures.some((f) => options.only?.has(f));
   try {
-    // Figures 1–4.
-    log(`figures 1–4: ${options.warmup} + ${options.runs} scenario runs per system (${systems.map((s) => s.name).join(', ')})`);
-    let entries = await openAll(systems, dir, stub.baseUrl, 'runs');
-    const runs = await runScenarios(entries, stub, { runs: options.runs, warmup: options.warmup });
-    await closeAll(entries);
-    assertClean(stub, 'figures 1–4');
-    stub.clear();
+    let entries: RunnerEntry[];
     const overheadPerStepMs: Record<string, Summary> = {};
     const stateBytesTotal: Record<string, Summary> = {};
     const stateBytesPerStep: Record<string, Summary> = {};
     const stateRows: Record<string, number> = {};
     const pauseToResumeMs: Record<string, Summary> = {};
     const prompts: Record<string, PromptFigures> = {};
-    for (const [id, records] of runs) {
-      overheadPerStepMs[id] = summarize(records.map((r) => r.overheadPerStepMs));
-      stateBytesTotal[id] = summarize(records.map((r) => r.stateBytes));
-      stateBytesPerStep[id] = summarize(records.map((r) => r.stateBytes / MODEL_STEPS));
-      stateRows[id] = records.at(-1)?.stateRows ?? 0;
-      pauseToResumeMs[id] = summarize(records.map((r) => r.pauseToResumeMs));
-      const last = records.at(-1)?.prompts;
-      if (last !== undefined) prompts[id] = promptFigures(last);
+    if (wanted('1', '2', '3', '4')) {
+      log(`figures 1–4: ${options.warmup} + ${options.runs} scenario runs per system (${systems.map((s) => s.name).join(', ')})`);
+      entries = await openAll(systems, dir, stub.baseUrl, 'runs');
+      const runs = await runScenarios(entries, stub, { runs: options.runs, warmup: options.warmup });
+      await closeAll(entries);
+      assertClean(stub, 'figures 1–4');
+      stub.clear();
+      for (const [id, records] of runs) {
+        overheadPerStepMs[id] = summarize(records.map((r) => r.overheadPerStepMs));
+        stateBytesTotal[id] = summarize(records.map((r) => r.stateBytes));
+        stateBytesPerStep[id] = summarize(records.map((r) => r.stateBytes / MODEL_STEPS));
+        stateRows[id] = records.at(-1)?.stateRows ?? 0;
+        pauseToResumeMs[id] = summarize(records.map((r) => r.pauseToResumeMs));
+        const last = records.at(-1)?.prompts;
+        if (last !== undefined) prompts[id] = promptFigures(last);
+      }
     }
 
-    // Figure 5.
-    log(`figure 5: resume with ${options.storedSizes.join(', ')} stored threads`);
     const storedThreads: Record<string, StoredThreadsPoint[]> = {};
-    entries = await openAll(systems, dir, stub.baseUrl, 'stored');
-    for (const entry of entries) {
-      storedThreads[entry.id] = await measureStoredThreads(entry, stub, { sizes: options.storedSizes, resumes: options.resumesPerSize });
-      log(`  ${entry.id}: ${storedThreads[entry.id]?.map((p) => `${p.threads} → ${p.resumeMs.median.toFixed(1)} ms (seeded in ${(p.seedMs / 1000).toFixed(1)} s)`).join(', ')}`);
+    if (wanted('5')) {
+      log(`figure 5: resume with ${options.storedSizes.join(', ')} stored threads`);
+      entries = await openAll(systems, dir, stub.baseUrl, 'stored');
+      for (const entry of entries) {
+        storedThreads[entry.id] = await measureStoredThreads(entry, stub, { sizes: options.storedSizes, resumes: options.resumesPerSize });
+        log(`  ${entry.id}: ${storedThreads[entry.id]?.map((p) => `${p.threads} → ${p.resumeMs.median.toFixed(1)} ms (seeded in ${(p.seedMs / 1000).toFixed(1)} s)`).join(', ')}`);
+      }
+      await closeAll(entries);
+      assertClean(stub, 'figure 5');
+      stub.clear();
     }
-    await closeAll(entries);
-    assertClean(stub, 'figure 5');
-    stub.clear();
 
-    // Figure 6.
     let pg: { url: string } | { unavailable: string } = { unavailable: 'disabled (--no-postgres)' };
-    if (options.postgres) {
+    if (options.postgres && wanted('6')) {
       if (findPostgresBinDir() === undefined) pg = { unavailable: 'PostgreSQL server binaries not found (apt-get install postgresql)' };
       else {
         try {
@@ -147,17 +156,34 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         }
       }
     }
-    log(`figure 6: intake under load (${options.intake.connections} connections, ${options.intake.durationSec} s each; PostgreSQL: ${'url' in pg ? 'yes' : pg.unavailable})`);
-    const intake = await measureIntake({ dir, ...options.intake, postgres: pg });
-    await postgres?.stop();
-    postgres = undefined;
+    let intake: BenchReport['figures']['intake'] = { postgres: 'not run (--only)', results: [] };
+    if (wanted('6')) {
+      log(`figure 6: intake under load (${options.intake.connections} connections, ${options.intake.durationSec} s each; PostgreSQL: ${'url' in pg ? 'yes' : pg.unavailable})`);
+      intake = await measureIntake({ dir, ...options.intake, postgres: pg });
+      await postgres?.stop();
+      postgres = undefined;
+    }
 
-    // Figure 7.
-    log(`figure 7: ${options.inFlight.counts.join(', ')} threads in flight, model answering in ${options.inFlight.delayMs} ms`);
-    entries = await openAll(systems, dir, stub.baseUrl, 'flight');
-    const inFlight = await measureInFlight(entries, stub, options.inFlight);
-    await closeAll(entries);
-    assertClean(stub, 'figure 7');
+    let inFlight = new Map<string, InFlightPoint[]>();
+    if (wanted('7')) {
+      log(`figure 7: ${options.inFlight.counts.join(', ')} threads in flight, model answering in ${options.inFlight.delayMs} ms`);
+      entries = await openAll(systems, dir, stub.baseUrl, 'flight');
+      inFlight = await measureInFlight(entries, stub, options.inFlight);
+      await closeAll(entries);
+      assertClean(stub, 'figure 7');
+      stub.clear();
+    }
+
+    let longThread = new Map<string, LongThreadPoint>();
+    if (wanted('8')) {
+      const lt = options.longThread;
+      log(`figure 8: step ${lt.early} vs step ${lt.steps} of a ${lt.steps}-step thread, ${lt.warmup} + ${lt.runs} runs per system`);
+      entries = await openAll(systems, dir, stub.baseUrl, 'long');
+      longThread = await measureLongThread(entries, stub, lt);
+      await closeAll(entries);
+      assertClean(stub, 'figure 8');
+      for (const [id, p] of longThread) log(`  ${id}: step ${p.early} ${p.earlyMs.median.toFixed(2)} ms, step ${p.late} ${p.lateMs.median.toFixed(2)} ms (× ${p.growth.toFixed(2)})`);
+    }
 
     const partial: Omit<BenchReport, 'ratios'> = {
       date: new Date().toISOString().slice(0, 10),
@@ -176,6 +202,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         inFlightCounts: options.inFlight.counts,
         inFlightDelayMs: options.inFlight.delayMs,
         inFlightRepeats: Object.fromEntries(options.inFlight.counts.map((n) => [n, options.inFlight.repeats(n)])),
+        longThread: options.longThread,
+        ...(options.only ? { only: [...options.only].sort() } : {}),
       },
       figures: {
         overheadPerStepMs,
@@ -187,6 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         storedThreads,
         intake,
         inFlight: Object.fromEntries(inFlight),
+        longThread: Object.fromEntries(longThread),
       },
     };
     return { ...partial, ratios: computeRatios(partial) };

@@ -17,7 +17,7 @@ import { toJson } from '../../src/core/json.js';
 import { defaultHumanIntents } from '../../src/core/thread.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
-import { email as scenarioEmail, seedEmail, toolResult, tools, type Email } from '../scenarios/email-triage.js';
+import { email as scenarioEmail, longEmail, seedEmail, toolResult, tools, type Email } from '../scenarios/email-triage.js';
 import type { BenchSystem, StateSize, SystemContext, SystemInstance } from './system.js';
 
 const AGENT = 'linear-assistant';
@@ -129,6 +129,14 @@ async function openHardway(context: SystemContext): Promise<SystemInstance> {
     async startSeed(key) {
       await create(key, seedEmail);
       await worker.drain();
+      await expectStatus(key, 'done');
+    },
+    async runLong(key, steps) {
+      // Its own worker: the step budget must let the whole thread run (the guard counts steps since the email).
+      const long = new Worker({ ...common, limits: { ...common.limits, maxSteps: steps + 1 }, logger: silentLogger, concurrency: 1, pollMs: 60_000 });
+      await create(key, longEmail(steps));
+      await long.drain();
+      await long.stop();
       await expectStatus(key, 'done');
     },
     async resume(key) {

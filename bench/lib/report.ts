@@ -1,5 +1,6 @@
 // The bench's results: the JSON shape written under bench/results/, the ratios against each peer, and the
 // markdown table printed at the end (and pasted into the README by bench/update-readme.ts).
+import type { LongThreadPoint } from './long-thread.js';
 import type { IntakeResult } from './webhook-intake.js';
 import type { InFlightPoint } from './threads-in-flight.js';
 import type { MachineInfo } from './machine.js';
@@ -44,6 +45,7 @@ export interface BenchReport {
     storedThreads: Record<string, StoredThreadsPoint[]>;
     intake: { postgres: string; results: IntakeResult[] };
     inFlight: Record<string, InFlightPoint[]>;
+    longThread: Record<string, LongThreadPoint>;
   };
   ratios: Ratio[];
 }
@@ -78,6 +80,11 @@ export function computeRatios(report: Omit<BenchReport, 'ratios'>): Ratio[] {
   const counts = [...new Set(Object.values(f.inFlight).flatMap((points) => points.map((p) => p.threads)))];
   for (const n of counts) {
     add('7', `throughput, ${n} threads in flight`, 'higher', (id) => f.inFlight[id]?.find((p) => p.threads === n)?.threadsPerSec.median);
+  }
+  const long = Object.values(f.longThread)[0];
+  if (long !== undefined) {
+    add('8', `cost of step ${long.late} of a ${long.steps}-step thread`, 'lower', (id) => f.longThread[id]?.lateMs.median);
+    add('8', `step ${long.late} ÷ step ${long.early}`, 'lower', (id) => f.longThread[id]?.growth);
   }
   return ratios;
 }
@@ -184,6 +191,16 @@ export function renderMarkdown(report: BenchReport): string {
     row('7', `Threads/s with ${n} in flight (ceiling ${num(n / (floor / 1000), 1)}: 6 model calls of ${num(floor / 6, 0)} ms)`, (id) =>
       spread(f.inFlight[id]?.find((p) => p.threads === n)?.threadsPerSec, '', 2), `throughput, ${n} threads in flight`);
   }
+  const long = Object.values(f.longThread)[0];
+  if (long !== undefined) {
+    const at = `(${long.steps}-step thread; steps n−${long.window - 1}…n of every run pooled)`;
+    row('8', `Cost of step ${long.early}, ms ${at}`, (id) => spread(f.longThread[id]?.earlyMs, '', 2), undefined);
+    row('8', `Cost of step ${long.late}, ms`, (id) => spread(f.longThread[id]?.lateMs, '', 2), `cost of step ${long.late} of a ${long.steps}-step thread`);
+    row('8', `Step ${long.late} ÷ step ${long.early} (1.00 = flat; target ≤ 1.2)`, (id) => {
+      const growth = f.longThread[id]?.growth;
+      return growth === undefined ? '–' : num(growth, 2);
+    }, `step ${long.late} ÷ step ${long.early}`);
+  }
   lines.push('');
   lines.push('Above 1× Hardway is ahead, below 1× the peer is; medians of the same run, (min–max) over repeats.');
   lines.push('');
@@ -205,7 +222,10 @@ function caveats(report: BenchReport): string[] {
     'Figure 5 seeds each store with copies of one finished thread of its own, inserted straight into its tables (same schema, batched), then resumes paused threads as in figure 3.',
     `Figure 6 is Hardway's HTTP intake (its own process, workers off, autocannon in the bench process, both on loopback); the peers ship no intake. PostgreSQL there is the throwaway test cluster of test/support/postgres.ts, which runs with fsync=off: an upper bound, not a durable-on-disk figure like SQLite's synchronous=FULL.${report.figures.intake.postgres === 'ok' ? '' : ` PostgreSQL was not measured: ${report.figures.intake.postgres}.`}`,
     'Figure 7 is CPU-bound on this machine well before the stub\'s delay is: it measures how much work each system does per step, in one Node process.',
+    'Figure 8 plays the scenario as one long thread (a read tool with new arguments and its ~1 KB result per step, no pause) and times each step from the stub\'s answer to the next request reaching it: everything the system does per step, sending a prompt that holds the whole thread included. Each cost pools that step and the few before it over every run, so one GC pause does not decide it.',
   ];
+  const only = report.settings.only;
+  if (Array.isArray(only)) list.push(`Only figures ${only.join(', ')} were run (--only).`);
   if (ids.has('openai-agents')) {
     list.push('The OpenAI Agents SDK writes its session at the end of a run and at the pause (two commits per scenario), not after every step: it does less durable work in figures 1 and 7, and a crash mid-run loses the steps since the run began. Hardway commits each step before the next; LangGraph checkpoints each step (asynchronously, its default).');
   }

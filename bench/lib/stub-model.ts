@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { SEED_MARKER, stepAfter, type ModelStep } from '../scenarios/email-triage.js';
+import { LONG_MARKER, SEED_MARKER, stepAfter, type ModelStep, type Script } from '../scenarios/email-triage.js';
 
 export type WireShape = 'json-content' | 'tool-calls';
 
@@ -56,14 +56,24 @@ export function contentText(content: ChatMessage['content']): string {
   return '';
 }
 
+/** The script a conversation plays, from the markers in its first email. */
+function scriptOf(texts: readonly string[]): Script {
+  for (const t of texts) {
+    const at = t.indexOf(LONG_MARKER);
+    if (at !== -1) return { kind: 'long', steps: Number.parseInt(t.slice(at + LONG_MARKER.length), 10) };
+    if (t.includes(SEED_MARKER)) return { kind: 'seed' };
+  }
+  return { kind: 'scenario' };
+}
+
 /** How far along the scenario a conversation is: the number of tool results it holds. */
-function progress(body: ChatBody, shape: WireShape): { toolResults: number; seed: boolean } {
+function progress(body: ChatBody, shape: WireShape): { toolResults: number; script: Script } {
   const texts = body.messages.map((m) => contentText(m.content));
-  const seed = texts.some((t) => t.includes(SEED_MARKER));
-  if (shape === 'tool-calls') return { toolResults: body.messages.filter((m) => m.role === 'tool').length, seed };
+  const script = scriptOf(texts);
+  if (shape === 'tool-calls') return { toolResults: body.messages.filter((m) => m.role === 'tool').length, script };
   // Hardway renders each tool result as a `<intent>_result` tag in the thread.
   const toolResults = texts.reduce((n, t) => n + (t.match(/<\/[a-z_]+_result>/g)?.length ?? 0), 0);
-  return { toolResults, seed };
+  return { toolResults, script };
 }
 
 interface Answer {
@@ -184,10 +194,10 @@ export async function startBenchStub(shapes: Readonly<Record<string, WireShape>>
     }
     const body: unknown = JSON.parse(raw);
     if (!isChatBody(body)) throw new Error(`${system}: request without messages`);
-    const { toolResults, seed } = progress(body, shape);
+    const { toolResults, script } = progress(body, shape);
     const failed = failedTool(body, shape);
     if (failed !== undefined) errors.push(`${system}: a tool call failed: ${failed}`);
-    const { message, finishReason } = answer(stepAfter(toolResults, seed), shape, body);
+    const { message, finishReason } = answer(stepAfter(toolResults, script), shape, body);
     const delayMs = stub.delayMs;
     const parsedAt = performance.now();
     if (delayMs > 0) await sleep(delayMs, closing.signal);

@@ -20,6 +20,8 @@ export interface SystemInstance {
   start(key: string): Promise<void>;
   /** Starts a thread on the one-step seed email and runs it to its final answer. */
   startSeed(key: string): Promise<void>;
+  /** Starts a thread on figure 8's long email and runs its `steps` model steps to the final answer. */
+  runLong(key: string, steps: number): Promise<void>;
   /** The human approves: load the thread from the store and run it to its final answer. */
   resume(key: string): Promise<void>;
   /** `keys.length` threads at once, each started, approved as soon as it pauses, and run to the end. */

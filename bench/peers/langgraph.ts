@@ -10,7 +10,7 @@ import { Command, END, MessagesAnnotation, START, StateGraph, interrupt } from '
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
 import { ChatOpenAI } from '@langchain/openai';
-import { email, emailAsText, instructions, seedEmail, toolResult, tools } from '../scenarios/email-triage.js';
+import { email, emailAsText, instructions, longEmail, seedEmail, toolResult, tools } from '../scenarios/email-triage.js';
 import type { BenchSystem, SystemContext, SystemInstance } from '../lib/system.js';
 import { objectOf } from './zod-tools.js';
 
@@ -91,6 +91,11 @@ async function open(context: SystemContext): Promise<SystemInstance> {
     start,
     async startSeed(key) {
       const result = await graph.invoke({ messages: [new HumanMessage(emailAsText(seedEmail))] }, config(key));
+      expectDone(key, result.messages);
+    },
+    async runLong(key, steps) {
+      // Two graph steps (agent, tools) per model step.
+      const result = await graph.invoke({ messages: [new HumanMessage(emailAsText(longEmail(steps)))] }, { ...config(key), recursionLimit: 2 * steps + 10 });
       expectDone(key, result.messages);
     },
     resume,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Agent, OpenAIChatCompletionsModel, RunState, run, setTracingDisabled, tool, type AgentInputItem, type Session } from '@openai/agents';
 import OpenAI from 'openai';
-import { email, emailAsText, instructions, seedEmail, toolResult, tools } from '../scenarios/email-triage.js';
+import { email, emailAsText, instructions, longEmail, seedEmail, toolResult, tools } from '../scenarios/email-triage.js';
 import type { BenchSystem, SystemContext, SystemInstance } from '../lib/system.js';
 import { objectOf } from './zod-tools.js';
 
@@ -122,6 +122,10 @@ async function open(context: SystemContext): Promise<SystemInstance> {
     async startSeed(key) {
       const result = await run(agent, emailAsText(seedEmail), { session: session(key), maxTurns: 50 });
       if (typeof result.finalOutput !== 'string') throw new Error(`openai-agents: seed thread ${key} did not finish`);
+    },
+    async runLong(key, steps) {
+      const result = await run(agent, emailAsText(longEmail(steps)), { session: session(key), maxTurns: steps + 10 });
+      if (typeof result.finalOutput !== 'string') throw new Error(`openai-agents: long thread ${key} did not finish`);
     },
     resume,
     async runConcurrently(keys) {

@@ -7,6 +7,9 @@ export const SCENARIO_NAME = 'email-triage';
 /** What the stub model looks for in a prompt to play the one-step scenario used to seed stores. */
 export const SEED_MARKER = '[seed]';
 
+/** What the stub model looks for to play figure 8's long thread: `[long:<steps>]`. */
+export const LONG_MARKER = '[long:';
+
 export interface Email {
   from: { name: string; address: string };
   to: { name: string; address: string };
@@ -39,6 +42,15 @@ export const seedEmail: Email = {
   body: 'Just checking whether the CSV export fix shipped. Thanks, Alex',
   messageId: '<seed@acme.example>',
 };
+
+/**
+ * Figure 8's email: the same request, played as a thread of `steps` model steps (the marker tells the stub how
+ * many), each but the last a read tool with new arguments, so the thread grows by a tool call and a ~1 KB result
+ * per step.
+ */
+export function longEmail(steps: number): Email {
+  return { ...email, subject: `${LONG_MARKER}${steps}] ${email.subject}`, messageId: `<long-${steps}@acme.example>` };
+}
 
 /** The email as a chat user message, for systems whose input is messages (LangGraph, OpenAI Agents). */
 export function emailAsText(e: Email): string {
@@ -186,18 +198,17 @@ const draft = {
   priority: 2,
 };
 
+const finalMessage =
+  'Filed OPS-131 "CSV export stops at 10,000 rows" for Data Platform, assigned to Priya Natarajan, high priority, ' +
+  'linked to OPS-118: https://linear.app/acme/issue/OPS-131';
+
 export const steps: readonly ModelStep[] = [
   { kind: 'tool', tool: 'list_teams', args: {} },
   { kind: 'tool', tool: 'list_users', args: { team_id: TEAM } },
   { kind: 'tool', tool: 'search_issues', args: { query: 'CSV export 10000 rows', team_id: TEAM } },
   { kind: 'tool', tool: 'get_issue', args: { issue_id: 'OPS-118' } },
   { kind: 'tool', tool: 'create_issue', args: { issue: draft } },
-  {
-    kind: 'final',
-    message:
-      'Filed OPS-131 "CSV export stops at 10,000 rows" for Data Platform, assigned to Priya Natarajan, high priority, ' +
-      'linked to OPS-118: https://linear.app/acme/issue/OPS-131',
-  },
+  { kind: 'final', message: finalMessage },
 ];
 
 export const seedSteps: readonly ModelStep[] = [
@@ -288,10 +299,31 @@ export function toolResult(name: string): unknown {
   return results[name] ?? {};
 }
 
+/**
+ * Step `i` (0-based) of the long thread: the scenario's read tools in turn, with arguments no earlier step used
+ * (a system may refuse an identical repeated call as a loop), then the final answer at step `steps - 1`.
+ */
+export function longStep(i: number, steps: number): ModelStep {
+  const last = steps - 1;
+  if (i >= last) return { kind: 'final', message: `Done after ${last} lookups: ${finalMessage}` };
+  switch (i % 3) {
+    case 0:
+      return { kind: 'tool', tool: 'search_issues', args: { query: `CSV export 10000 rows, page ${i / 3 + 1}`, team_id: TEAM } };
+    case 1:
+      return { kind: 'tool', tool: 'get_issue', args: { issue_id: `OPS-${118 + i}` } };
+    default:
+      return { kind: 'tool', tool: 'list_users', args: { team_id: uuid(100 + i) } };
+  }
+}
+
+/** Which script a conversation plays: the scenario, the one-step seed, or figure 8's long thread. */
+export type Script = { kind: 'scenario' } | { kind: 'seed' } | { kind: 'long'; steps: number };
+
 /** The model's next step given how many tool results the conversation already holds. */
-export function stepAfter(toolResults: number, seed: boolean): ModelStep {
-  const script = seed ? seedSteps : steps;
-  const step = script[Math.min(toolResults, script.length - 1)];
+export function stepAfter(toolResults: number, script: Script): ModelStep {
+  if (script.kind === 'long') return longStep(toolResults, script.steps);
+  const list = script.kind === 'seed' ? seedSteps : steps;
+  const step = list[Math.min(toolResults, list.length - 1)];
   if (step === undefined) throw new Error('empty script');
   return step;
 }

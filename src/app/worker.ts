@@ -198,7 +198,10 @@ export class Worker {
             return t;
           },
           append: async (events, expectedSeq) => {
-            await store.append(lease.threadId, events, { expectedSeq, lease });
+            const appended = await store.append(lease.threadId, events, { expectedSeq, lease });
+            // The loop records no deliveries, so the store cannot call its append a duplicate.
+            if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
+            return appended.events;
           },
         },
         {
@@ -211,6 +214,8 @@ export class Worker {
           stopping: this.stopping.signal,
           ...(this.options.toolTimeoutMs ? { toolTimeoutMs: this.options.toolTimeoutMs } : {}),
         },
+        // Loaded once under the lease: the loop keeps it in memory from here on.
+        thread,
       );
       this.failures.delete(lease.threadId);
       log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
@@ -289,6 +294,8 @@ export class Worker {
   }
 
   private async notify(threadId: ThreadId, log: Logger): Promise<void> {
+    if ((this.options.notifiers ?? []).length === 0) return;
+    // From the store, not the loop's copy: another worker's sweep may have delivered something meanwhile.
     const thread = await this.options.store.load(threadId);
     if (thread === undefined) return;
     for (const notifier of this.options.notifiers ?? []) {

@@ -1,19 +1,25 @@
 // The agent loop (factor 8): render → model → decide → run the tool or pause → append → again.
-// The only place in the core with side effects, and all of them come in through `io` and `deps`.
+// The only place in the core with side effects, and all of them come in through `io` and `deps`. While the worker
+// holds the lease the thread lives here in memory: each append's stored events are added to it and only they are
+// rendered; the thread is read again only when someone else wrote to it meanwhile.
 import type { AgentDefinition, StepModel } from './agent.js';
+import { ContextBuilder } from './context-builder.js';
 import { decide, type Command, type DecideContext } from './decider.js';
 import { HardwayError } from './errors.js';
-import type { EventOf, NewEvent } from './events.js';
+import type { EventOf, NewEvent, ThreadEvent } from './events.js';
 import type { GuardLimits } from './guards.js';
 import type { Clock, IdSource } from './ids.js';
 import { toJson } from './json.js';
-import { renderContext } from './render.js';
 import { approvalState, deriveStatus, lastSeq, pendingCall, type DerivedStatus, type Thread } from './thread.js';
 
 export interface LoopIo {
+  /** The thread as stored: read once at the start (unless given) and again only after someone else wrote to it. */
   load(): Promise<Thread>;
-  /** Throws ConcurrencyError when `expectedSeq` is stale, LeaseLostError when this worker lost the thread. */
-  append(events: NewEvent[], expectedSeq: number | 'any'): Promise<void>;
+  /**
+   * Returns the events as stored, with their seqs. Throws ConcurrencyError when `expectedSeq` is stale,
+   * LeaseLostError when this worker lost the thread.
+   */
+  append(events: NewEvent[], expectedSeq: number | 'any'): Promise<readonly ThreadEvent[]>;
 }
 
 export interface LoopDeps {
@@ -37,20 +43,60 @@ export type LoopResult =
 
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
-export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
+/**
+ * The thread in memory: what was loaded plus what this loop's own appends stored. It is read again only when it
+ * may differ from the store: after a conflict, or when an append landed after events someone else wrote.
+ */
+class HeldThread {
+  private held: { thread: Thread; events: ThreadEvent[] };
+
+  constructor(
+    private readonly io: LoopIo,
+    loaded: Thread,
+  ) {
+    this.held = hold(loaded);
+  }
+
+  get thread(): Thread {
+    return this.held.thread;
+  }
+
+  /** Appends and keeps the stored events; when others' events landed in between, reads the thread again. */
+  async append(events: NewEvent[], expectedSeq: number | 'any'): Promise<void> {
+    if (events.length === 0) return;
+    const stored = await this.io.append(events, expectedSeq);
+    if (stored[0]?.seq === lastSeq(this.held.thread) + 1) this.held.events.push(...stored);
+    else await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    this.held = hold(await this.io.load());
+  }
+}
+
+/** A copy the loop may grow: events it appends are pushed onto the thread's own array. */
+function hold(loaded: Thread): { thread: Thread; events: ThreadEvent[] } {
+  const events = [...loaded.events];
+  return { thread: { id: loaded.id, agent: loaded.agent, events }, events };
+}
+
+/** Runs the thread until it pauses. `loaded` is the thread as just read under the lease; without it, it is loaded. */
+export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Promise<LoopResult> {
   const signal = deps.signal ?? new AbortController().signal;
   const ctx: DecideContext = { agent: deps.agent, limits: deps.limits, ids: deps.ids, clock: deps.clock };
+  const held = new HeldThread(io, loaded ?? (await io.load()));
+  const context = new ContextBuilder(deps.agent.render);
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
     if (signal.aborted || deps.stopping?.aborted) return { outcome: 'aborted', iterations: iteration };
-    const thread = await io.load();
+    const thread = held.thread;
     const status = deriveStatus(thread.events, deps.agent.humanIntents);
     if (status !== 'ready') return { outcome: 'paused', status, iterations: iteration };
 
     const prefetch = thread.events.some((e) => e.type === 'step_decided') ? [] : (deps.agent.prefetch?.(thread) ?? []);
     if (prefetch.length > 0) {
-      await appendDecided(io, thread, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
+      await appendDecided(held, thread, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
       continue;
     }
 
@@ -60,7 +106,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
       const approval = approvalState(thread.events, pending.data.callId);
       if (need !== undefined && pending.data.origin === 'model' && approval !== 'granted') {
         // Defense in depth: a step recorded without its approval request (e.g. policy changed since) asks now.
-        await io.append(
+        await held.append(
           [{ id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'approval_requested', data: { callId: pending.data.callId, intent: pending.data.intent, ...need } }],
           lastSeq(thread),
         );
@@ -69,30 +115,31 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
       const outcome = await runTool(pending, thread, deps, signal);
       if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
       // A tool outcome stays true whatever arrived meanwhile: append at the end.
-      await io.append(decide(thread, { type: 'record_tool_outcome', callId: pending.data.callId, outcome }, ctx), 'any');
+      await held.append(decide(thread, { type: 'record_tool_outcome', callId: pending.data.callId, outcome }, ctx), 'any');
       continue;
     }
 
     const spent = decide(thread, { type: 'check_step_budget' }, ctx);
     if (spent.length > 0) {
-      await appendDecided(io, thread, spent);
+      await appendDecided(held, thread, spent);
       continue;
     }
 
-    const context = renderContext(thread.events, deps.agent.render);
-    const outcome = await deps.model(context, signal);
+    const prompt = context.render(thread.events);
+    const outcome = await deps.model(prompt, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
-    await appendDecided(io, thread, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
+    await appendDecided(held, thread, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
   }
   return { outcome: 'iteration_cap', iterations: cap };
 }
 
 /** A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it and re-decide. */
-async function appendDecided(io: LoopIo, thread: Thread, events: NewEvent[]): Promise<void> {
+async function appendDecided(held: HeldThread, decidedOn: Thread, events: NewEvent[]): Promise<void> {
   try {
-    await io.append(events, lastSeq(thread));
+    await held.append(events, lastSeq(decidedOn));
   } catch (error) {
     if (!HardwayError.isInstance(error, 'concurrency_conflict')) throw error;
+    await held.reload();
   }
 }
 

@@ -175,7 +175,8 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
   }
 }
 
-function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean): string | null {
+/** One event as its tag, or null when it stays out of the context; `ContextBuilder` renders with it too. */
+export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean): string | null {
   const override = options.overrides?.[event.type] as EventRenderer | undefined;
   const rendered = override ? override(event) : defaultRender(event, options, collapsed);
   if (rendered === null) return null;

@@ -39,6 +39,12 @@ describe('npm run bench, at tiny sizes', () => {
       for (const point of f.storedThreads[id] ?? []) positive(point.resumeMs.median);
       expect(f.inFlight[id]?.map((p) => p.threads)).toEqual(quickOptions.inFlight.counts);
       for (const point of f.inFlight[id] ?? []) positive(point.threadsPerSec.median);
+      const long = f.longThread[id];
+      expect(long?.steps).toBe(quickOptions.longThread.steps);
+      expect(long?.perStepMs).toHaveLength(quickOptions.longThread.steps - 1);
+      positive(long?.earlyMs.median);
+      positive(long?.lateMs.median);
+      positive(long?.growth);
     }
 
     const stores = f.intake.postgres === 'ok' ? ['sqlite', 'postgres'] : ['sqlite'];
@@ -54,11 +60,12 @@ describe('npm run bench, at tiny sizes', () => {
     }
 
     const peers = ids.filter((id) => id !== HARDWAY);
-    for (const peer of peers) expect(report.ratios.filter((r) => r.peer === peer).length).toBeGreaterThanOrEqual(10);
+    for (const peer of peers) expect(report.ratios.filter((r) => r.peer === peer).length).toBeGreaterThanOrEqual(12);
     for (const r of report.ratios) positive(r.advantage);
 
     const table = renderMarkdown(report);
     expect(table).toContain('| 1 | Overhead per step');
+    expect(table).toContain(`| 8 | Step ${quickOptions.longThread.steps} ÷ step ${quickOptions.longThread.early}`);
     expect(table).toContain(report.machine.cpuModel);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });

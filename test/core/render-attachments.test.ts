@@ -1,15 +1,11 @@
 // How attachments read in the context (#9.14): a reply's like the first email's, and a text file's own words.
 import { describe, expect, it } from 'vitest';
 import { renderContext } from '../../src/core/render.js';
-import { email, ev, thread } from './fixtures.js';
-
-const png = { filename: 'screen.png', contentType: 'image/png', size: 48213 };
-const csv = { filename: 'rows.csv', contentType: 'text/csv', size: 24, text: 'id,amount\n1,100\n2,200' };
+import { emailWithAttachments, repliesWithout, replyWithAttachments } from './render-scenarios.js';
 
 describe('renderer: attachments (#9.14)', () => {
   it('#9.14: a reply lists its attachments under the message, with a text file’s contents', () => {
-    const t = thread(ev('human_replied', { channel: 'email', message: 'See attached', attachments: [png, csv] }));
-    expect(renderContext(t.events)).toBe(
+    expect(renderContext(replyWithAttachments.events)).toBe(
       [
         '<human_response>',
         '    message: "See attached"',
@@ -23,13 +19,11 @@ describe('renderer: attachments (#9.14)', () => {
   });
 
   it('a reply without attachments renders exactly as before', () => {
-    const t = thread(ev('human_replied', { channel: 'email', message: 'Platform', attachments: [] }), ev('human_replied', { channel: 'api', message: 'Platform' }));
-    expect(renderContext(t.events)).toBe('<human_response>\n    message: "Platform"\n</human_response>\n\n<human_response>\n    message: "Platform"\n</human_response>');
+    expect(renderContext(repliesWithout.events)).toBe('<human_response>\n    message: "Platform"\n</human_response>\n\n<human_response>\n    message: "Platform"\n</human_response>');
   });
 
   it('#9.14: the first email shows a text attachment’s contents after the list', () => {
-    const t = thread(ev('email_received', { ...email('Rows attached'), attachments: [png, csv] }));
-    expect(renderContext(t.events)).toContain(
+    expect(renderContext(emailWithAttachments.events)).toContain(
       '    Attachments: screen.png (image/png, 48213 bytes), rows.csv (text/csv, 24 bytes)\n    Attachment rows.csv: id,amount\n        1,100\n        2,200\n    Previous Thread: []',
     );
   });

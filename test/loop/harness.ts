@@ -1,6 +1,6 @@
 // A loop under test: real BAML runtime → scripted model server, a real SQLite store, and tools given by the test.
-import type { AgentDefinition, Tool } from '../../src/core/agent.js';
-import type { NewEvent } from '../../src/core/events.js';
+import type { AgentDefinition, StepModel, Tool } from '../../src/core/agent.js';
+import type { NewEvent, ThreadEvent } from '../../src/core/events.js';
 import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import type { JsonObject } from '../../src/core/json.js';
@@ -9,7 +9,7 @@ import { defaultHumanIntents, type Thread } from '../../src/core/thread.js';
 import { parseStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { ThreadStore } from '../../src/store/thread-store.js';
+import type { AppendResult, ThreadStore } from '../../src/store/thread-store.js';
 import type { StubLlm } from '../support/stub-llm.js';
 
 export interface ToolCall {
@@ -30,14 +30,15 @@ export interface Harness {
 
 export type ToolImpl = (args: JsonObject) => Promise<unknown>;
 
-export async function loopHarness(
-  llm: StubLlm,
-  tools: Record<string, ToolImpl & { mutates?: boolean }>,
-  options: { limits?: GuardLimits; approvalIntents?: string[]; maxRetries?: number; toolTimeoutMs?: number } = {},
-): Promise<Harness> {
-  const store = await openStore({ databaseUrl: ':memory:' });
-  const ids = sequentialIds();
-  const calls: ToolCall[] = [];
+export interface HarnessOptions {
+  limits?: GuardLimits;
+  approvalIntents?: string[];
+  maxRetries?: number;
+  toolTimeoutMs?: number;
+}
+
+/** The agent under test: the Linear Assistant's step parser and render options, with the test's tools. */
+export function harnessAgent(tools: Record<string, ToolImpl & { mutates?: boolean }>, calls: ToolCall[], options: HarnessOptions = {}): AgentDefinition {
   const agentTools: Record<string, Tool> = Object.fromEntries(
     Object.entries(tools).map(([intent, impl]) => [
       intent,
@@ -50,7 +51,7 @@ export async function loopHarness(
       } satisfies Tool,
     ]),
   );
-  const agent: AgentDefinition = {
+  return {
     name: 'linear-assistant',
     humanIntents: defaultHumanIntents,
     parseStep,
@@ -60,10 +61,26 @@ export async function loopHarness(
     toToolError: (error) => ({ kind: 'tool_error', message: error instanceof Error ? error.message : String(error), retryable: false }),
     render: { resultTags: { create_issue: 'issue_create_result' } },
   };
-  const model = linearAssistantModel(
+}
+
+/** The real BAML client of the Linear Assistant, pointed at the stub model, retrying without waiting. */
+export function harnessModel(llm: StubLlm, options: HarnessOptions = {}): StepModel {
+  return linearAssistantModel(
     { provider: 'openai-compatible', model: 'stub', baseUrl: llm.baseUrl, apiKey: 'test', timeoutMs: 10_000, maxRetries: options.maxRetries ?? 2 },
     { sleep: async () => {}, random: () => 0 },
   );
+}
+
+export async function loopHarness(
+  llm: StubLlm,
+  tools: Record<string, ToolImpl & { mutates?: boolean }>,
+  options: HarnessOptions = {},
+): Promise<Harness> {
+  const store = await openStore({ databaseUrl: ':memory:' });
+  const ids = sequentialIds();
+  const calls: ToolCall[] = [];
+  const agent = harnessAgent(tools, calls, options);
+  const model = harnessModel(llm, options);
   const limits = options.limits ?? defaultGuardLimits;
   const load = async (id: ThreadId): Promise<Thread> => {
     const t = await store.load(id);
@@ -80,13 +97,18 @@ export async function loopHarness(
     },
     run: (id, signal) =>
       runLoop(
-        { load: () => load(id), append: async (events, expectedSeq) => void (await store.append(id, events, { expectedSeq })) },
+        { load: () => load(id), append: async (events, expectedSeq) => appended(await store.append(id, events, { expectedSeq })) },
         { agent, model, limits, ids, clock: systemClock, ...(options.toolTimeoutMs ? { toolTimeoutMs: options.toolTimeoutMs } : {}), ...(signal ? { signal } : {}) },
       ),
     thread: load,
     append: async (id, events) => void (await store.append(id, events, { expectedSeq: 'any' })),
     close: () => store.close(),
   };
+}
+
+function appended(result: AppendResult): readonly ThreadEvent[] {
+  if (result.duplicate) throw new Error('an append without deliveries was taken for a duplicate');
+  return result.events;
 }
 
 /** The thread part of a recorded prompt: what the renderer produced for that step. */

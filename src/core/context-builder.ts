@@ -1,0 +1,85 @@
+// The context window kept across a run's steps: each step renders only the events it has not rendered yet and
+// appends them, so a step costs the same on the 200th event as on the 10th and the text stays byte for byte what
+// `renderContext` gives for the same events (a prefix of the next step's, for provider prompt caches).
+import { humanInputTypes, type ThreadEvent } from './events.js';
+import type { EventId } from './ids.js';
+import { renderOne, type RenderOptions } from './render.js';
+
+const SEPARATOR = '\n\n';
+
+interface Part {
+  text: string;
+}
+
+/** A tool error whose part may still shrink to one line (see `RenderOptions.collapseResolvedErrors`). */
+interface OpenError {
+  event: ThreadEvent;
+  /** Undefined when an override left the event out of the context. */
+  part: Part | undefined;
+}
+
+export class ContextBuilder {
+  private parts: Part[] = [];
+  private text = '';
+  private seen = 0;
+  private lastId: EventId | undefined;
+  /** Errors no later success of the same intent has resolved yet, by intent. */
+  private unresolved = new Map<string, OpenError[]>();
+  /** Errors a success resolved: they collapse when the next human input arrives. */
+  private resolved: OpenError[] = [];
+
+  constructor(private readonly options: RenderOptions = {}) {}
+
+  /**
+   * The context for `events`. A thread only grows, so `events` normally extends what was rendered before and only
+   * the new events are rendered; given anything else, it starts over.
+   */
+  render(events: readonly ThreadEvent[]): string {
+    if (this.seen > events.length || (this.seen > 0 && events[this.seen - 1]?.id !== this.lastId)) this.reset();
+    let rewritten = false;
+    for (let i = this.seen; i < events.length; i++) {
+      const event = events[i];
+      if (event !== undefined) rewritten = this.add(event) || rewritten;
+    }
+    this.seen = events.length;
+    this.lastId = events.at(-1)?.id;
+    if (rewritten) this.text = this.parts.map((p) => p.text).join(SEPARATOR);
+    return this.text;
+  }
+
+  /** Returns true when earlier parts were rewritten (the text must be joined again). */
+  private add(event: ThreadEvent): boolean {
+    const text = renderOne(event, this.options, false);
+    const part = text === null ? undefined : { text };
+    if (part !== undefined) {
+      this.text = this.parts.length === 0 ? part.text : this.text + SEPARATOR + part.text;
+      this.parts.push(part);
+    }
+    if (this.options.collapseResolvedErrors === false) return false;
+    if (event.type === 'tool_failed') {
+      const open = this.unresolved.get(event.data.intent) ?? [];
+      open.push({ event, part });
+      this.unresolved.set(event.data.intent, open);
+    } else if (event.type === 'tool_succeeded') {
+      this.resolved.push(...(this.unresolved.get(event.data.intent) ?? []));
+      this.unresolved.delete(event.data.intent);
+    } else if (humanInputTypes.has(event.type) && this.resolved.length > 0) {
+      // The one place the prefix changes: a human spoke, so the errors resolved before it shrink (see RenderOptions).
+      for (const error of this.resolved) {
+        if (error.part !== undefined) error.part.text = renderOne(error.event, this.options, true) ?? error.part.text;
+      }
+      this.resolved = [];
+      return true;
+    }
+    return false;
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.text = '';
+    this.seen = 0;
+    this.lastId = undefined;
+    this.unresolved = new Map();
+    this.resolved = [];
+  }
+}
