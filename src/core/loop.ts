@@ -8,6 +8,7 @@ import type { GuardLimits } from './guards.js';
 import type { Clock, IdSource } from './ids.js';
 import { toJson } from './json.js';
 import { renderContext } from './render.js';
+import { foldState } from './state.js';
 import { approvalState, deriveStatus, lastSeq, pendingCall, type DerivedStatus, type Thread } from './thread.js';
 
 export interface LoopIo {
@@ -56,7 +57,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps): Promise<LoopResult> {
 
     const pending = pendingCall(thread.events, deps.agent.humanIntents);
     if (pending !== undefined) {
-      const need = deps.agent.approvalFor(pending.data, thread);
+      const need = deps.agent.approvalFor(pending.data, thread, foldState(thread.events, deps.agent.humanIntents));
       const approval = approvalState(thread.events, pending.data.callId);
       if (need !== undefined && pending.data.origin === 'model' && approval !== 'granted') {
         // Defense in depth: a step recorded without its approval request (e.g. policy changed since) asks now.

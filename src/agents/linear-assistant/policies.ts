@@ -2,6 +2,8 @@
 // nothing an email says can change these rules.
 import type { ApprovalNeed, Step } from '../../core/agent.js';
 import type { Json } from '../../core/json.js';
+import { oldestFirst } from '../../core/stack.js';
+import type { ThreadState } from '../../core/state.js';
 import type { Thread } from '../../core/thread.js';
 import { argsOf } from './steps.js';
 
@@ -28,7 +30,7 @@ interface Named {
 const closedTypes = new Set(['completed', 'canceled']);
 
 /** Everything with an id and a name that tools returned in this thread: states, users, labels, teams. */
-function known(thread: Thread): Named[] {
+function known(state: Pick<ThreadState, 'toolResults'>): Named[] {
   const found: Named[] = [];
   const visit = (value: Json): void => {
     if (Array.isArray(value)) return value.forEach(visit);
@@ -39,7 +41,7 @@ function known(thread: Thread): Named[] {
     }
     Object.values(value).forEach(visit);
   };
-  for (const e of thread.events) if (e.type === 'tool_succeeded') visit(e.data.result);
+  for (const e of oldestFirst(state.toolResults)) visit(e.data.result);
   return found;
 }
 
@@ -60,14 +62,14 @@ function isClosing(stateRef: string, facts: Named[]): boolean {
 }
 
 export function approvalFor(policy: ApprovalPolicy) {
-  return (step: Step, thread: Thread): ApprovalNeed | undefined => {
+  return (step: Step, _thread: Thread, state: Pick<ThreadState, 'toolResults'>): ApprovalNeed | undefined => {
     const reasons: string[] = [];
     if (policy.intents.includes(step.intent)) reasons.push(`${step.intent} always needs approval`);
     if (step.intent !== 'update_issue') {
       return reasons.length ? { policy: reasons.join('; '), summary: summarize(step, []) } : undefined;
     }
     const { issue_ids: ids, changes } = argsOf('update_issue', step.args);
-    const facts = known(thread);
+    const facts = known(state);
     if (policy.bulk && ids.length > 1) reasons.push(`bulk change of ${ids.length} issues`);
     if (policy.closing && changes.state_id && isClosing(changes.state_id, facts)) reasons.push('closes or cancels an issue (or moves it to a state not known to this thread)');
     if (policy.reassign && changes.assignee_id) reasons.push('reassigns an issue');

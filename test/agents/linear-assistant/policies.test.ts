@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { approvalFor, defaultApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
+import { approvalFor as policyOf, defaultApprovalPolicy, type ApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
 import { intents, parseStep } from '../../../src/agents/linear-assistant/steps.js';
 import type { Step } from '../../../src/core/agent.js';
+import { foldState } from '../../../src/core/state.js';
+import { defaultHumanIntents, type Thread } from '../../../src/core/thread.js';
 import { call, decided, ev, thread } from '../../core/fixtures.js';
 
 const states = thread(
@@ -23,6 +25,8 @@ const states = thread(
   ev('tool_succeeded', { callId: call(2), intent: 'list_users', result: { users: [{ id: 'u-sarah', name: 'Sarah', email: 's@c' }] } }),
 );
 const update = (changes: Record<string, unknown>, ids = ['OPS-1']): Step => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
+/** The policy as the decider calls it: with the state the thread's events fold to. */
+const approvalFor = (policy: ApprovalPolicy) => (step: Step, t: Thread) => policyOf(policy)(step, t, foldState(t.events, defaultHumanIntents));
 const needs = approvalFor(defaultApprovalPolicy);
 
 describe('approval policy', () => {
