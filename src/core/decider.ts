@@ -12,8 +12,8 @@ import {
   sameFailingCall,
   tooManyErrors,
 } from './guards.js';
-import { createEvolve, foldState, type ThreadState } from './state.js';
-import { canRetry, deriveStatus, findDecision, type Thread } from './thread.js';
+import { createEvolve, foldState, retryAllowed, type ThreadState } from './state.js';
+import { findDecision, type Thread } from './thread.js';
 
 export type Command =
   /** Asked before each model call: escalates when the step budget is spent, so no call is made to be thrown away. */
@@ -73,10 +73,10 @@ export function decide(input: Thread | ThreadWithState, command: Command, ctx: D
         },
       ]);
     case 'approval':
-      return stamp(decideApproval(thread, command, ctx));
+      return stamp(decideApproval({ thread, state: state() }, command));
     case 'retry':
-      if (!canRetry(thread.events, ctx.agent.humanIntents)) {
-        const status = deriveStatus(thread.events, ctx.agent.humanIntents);
+      if (!retryAllowed(state())) {
+        const status = state().status;
         throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
       }
       return stamp([{ type: 'retry_requested', data: { by: command.by, channel: command.channel } }]);
@@ -171,19 +171,20 @@ function decideToolOutcome(
   return withErrorGuard(state, [{ type: 'tool_failed', data: { callId: command.callId, intent, error: command.outcome.error } }], ctx);
 }
 
-function decideApproval(thread: Thread, command: Extract<Command, { type: 'approval' }>, ctx: DecideContext): EventInit[] {
-  const status = deriveStatus(thread.events, ctx.agent.humanIntents);
+function decideApproval({ thread, state }: ThreadWithState, command: Extract<Command, { type: 'approval' }>): EventInit[] {
+  const status = state.status;
   const base = { by: command.by };
   if (status === 'awaiting_approval') {
-    const request = thread.events.findLast((e) => e.type === 'approval_requested');
-    if (request?.type !== 'approval_requested') throw new HardwayError('invalid_state', 'no approval request found');
+    // Awaiting approval, the newest request is the one still pending.
+    const request = state.pendingApproval;
+    if (request === undefined) throw new HardwayError('invalid_state', 'no approval request found');
     const callId = request.data.callId;
     return command.approved
       ? [{ type: 'approval_granted', data: { ...base, callId, ...(command.comment ? { comment: command.comment } : {}) } }]
       : [{ type: 'approval_denied', data: { ...base, callId, ...(command.comment ? { reason: command.comment } : {}) } }];
   }
-  const last = thread.events.findLast((e) => e.type === 'step_decided');
-  if (status === 'awaiting_human' && last?.type === 'step_decided' && last.data.intent === 'request_approval') {
+  const last = state.lastDecision;
+  if (status === 'awaiting_human' && last?.data.intent === 'request_approval') {
     return command.approved
       ? [{ type: 'approval_granted', data: { ...base, ...(command.comment ? { comment: command.comment } : {}) } }]
       : [{ type: 'approval_denied', data: { ...base, ...(command.comment ? { reason: command.comment } : {}) } }];
