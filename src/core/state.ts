@@ -45,6 +45,16 @@ export interface GuardWindow {
   lastSuccessOf: ReadonlyMap<string, number>;
 }
 
+/**
+ * A person's input and, where its event names them, the channel it came by and who sent it. An event whose
+ * channel is implied by its type (an inbound email) names none here; its reader knows it from `event.type`.
+ */
+export interface HumanInput {
+  event: ThreadEvent;
+  channel?: string;
+  from?: string;
+}
+
 /** A channel's id of a message in the conversation, in or out: what a channel threads its replies on. */
 export interface MessageRef {
   direction: 'in' | 'out';
@@ -62,8 +72,8 @@ export interface ThreadState {
   lastFact: EventType | undefined;
   /** The thread's first event: for a thread a channel started, that channel's inbound message. */
   firstEvent: ThreadEvent | undefined;
-  /** The newest event a person brought (see `humanInputTypes`): its channel and sender are whoever spoke last. */
-  lastHumanInput: ThreadEvent | undefined;
+  /** The newest input a person brought (see `humanInputTypes`): where the next word to them should go. */
+  lastHumanInput: HumanInput | undefined;
   lastDecision: EventOf<'step_decided'> | undefined;
   /** Whether any step was decided yet: prefetch runs only before the first. */
   anyDecided: boolean;
@@ -184,8 +194,52 @@ function isNotification(e: ThreadEvent, intents: Intents): boolean {
     case 'escalated':
     case 'thread_failed':
       return true;
-    default:
+    case 'email_received':
+    case 'message_received':
+    case 'tool_succeeded':
+    case 'tool_failed':
+    case 'step_rejected':
+    case 'model_failed':
+    case 'approval_granted':
+    case 'approval_denied':
+    case 'human_replied':
+    case 'message_sent':
+    case 'retry_requested':
       return false;
+    default: {
+      const unreachable: never = e;
+      throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** Who spoke, by the generic fields the human-input events carry. */
+function humanInputOf(e: ThreadEvent): HumanInput | undefined {
+  switch (e.type) {
+    case 'email_received':
+      return { event: e, from: e.data.from.address };
+    case 'message_received':
+    case 'human_replied':
+      return { event: e, channel: e.data.channel, ...(e.data.from === undefined ? {} : { from: e.data.from }) };
+    case 'retry_requested':
+      return { event: e, channel: e.data.channel, from: e.data.by };
+    case 'approval_granted':
+    case 'approval_denied':
+      return { event: e, from: e.data.by };
+    case 'step_decided':
+    case 'tool_succeeded':
+    case 'tool_failed':
+    case 'step_rejected':
+    case 'model_failed':
+    case 'approval_requested':
+    case 'message_sent':
+    case 'escalated':
+    case 'thread_failed':
+      return undefined;
+    default: {
+      const unreachable: never = e;
+      throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+    }
   }
 }
 
@@ -249,8 +303,21 @@ function windowAfter(state: ThreadState, e: ThreadEvent): GuardWindow {
       const succeededAt = decided.data.origin === 'model' ? new Map(w.succeededAt).set(callKey(decided.data), at) : w.succeededAt;
       return { ...w, consecutiveErrors: 0, succeededAt, lastSuccessOf: new Map(w.lastSuccessOf).set(decided.data.intent, at) };
     }
-    default:
+    case 'email_received':
+    case 'message_received':
+    case 'approval_requested':
+    case 'approval_granted':
+    case 'approval_denied':
+    case 'human_replied':
+    case 'message_sent':
+    case 'escalated':
+    case 'thread_failed':
+    case 'retry_requested':
       return w;
+    default: {
+      const unreachable: never = e;
+      throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+    }
   }
 }
 
@@ -335,8 +402,22 @@ function messageRefOf(e: ThreadEvent): MessageRef | undefined {
       return e.data.messageId ? { direction: 'in', messageId: e.data.messageId } : undefined;
     case 'message_sent':
       return e.data.messageId ? { direction: 'out', channel: e.data.channel, messageId: e.data.messageId } : undefined;
-    default:
+    case 'email_received':
+    case 'message_received':
+    case 'step_decided':
+    case 'tool_succeeded':
+    case 'tool_failed':
+    case 'step_rejected':
+    case 'model_failed':
+    case 'approval_requested':
+    case 'escalated':
+    case 'thread_failed':
+    case 'retry_requested':
       return undefined;
+    default: {
+      const unreachable: never = e;
+      throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
+    }
   }
 }
 
@@ -348,6 +429,7 @@ export function createEvolve(humanIntents: HumanIntents): Evolve {
   const intents = intentSets(humanIntents);
   return (state, e) => {
     const human = humanInputTypes.has(e.type);
+    const input = human ? humanInputOf(e) : undefined;
     const changes = changesOf(state, e, intents);
     const message = messageRefOf(e);
     const next: ThreadState = {
@@ -358,7 +440,7 @@ export function createEvolve(humanIntents: HumanIntents): Evolve {
       status: nextStatus(state.status, e, intents),
       ...(e.type === 'message_sent' ? {} : { lastFact: e.type }),
       ...(state.firstEvent === undefined ? { firstEvent: e } : {}),
-      ...(human ? { lastHumanInput: e } : {}),
+      ...(input === undefined ? {} : { lastHumanInput: input }),
       ...(message === undefined ? {} : { messages: push(state.messages, message) }),
       ...(message?.direction === 'in' ? { lastInboundMessageId: message.messageId } : {}),
       // A human's input opens a new window; the counters inside it read the calls as they were before this event.

@@ -112,7 +112,7 @@ export function stateView(state: ThreadState, events: readonly ThreadEvent[], ex
     pendingNotifications: state.pendingNotifications.map((e) => e.id),
     anyDecided: state.anyDecided,
     firstEvent: state.firstEvent?.id,
-    lastHumanInput: state.lastHumanInput?.id,
+    lastHumanInput: state.lastHumanInput?.event.id,
     lastInboundMessageId: state.lastInboundMessageId,
     // What the email notifier threads on: everything a person sent, and what went out by email.
     laterMessageIds: oldestFirst(state.messages).flatMap((m) => (m.direction === 'in' || m.channel === 'email' ? [m.messageId] : [])),

@@ -29,11 +29,19 @@ describe('evolve: given events, evolved one at a time, then state', () => {
   });
 
   it('keeps the first event and the last human input, whatever came between', () => {
-    const s = given(start, question, reply('Operations', '<r1@x>'), ev('step_decided', decided(3, 'list_teams')));
+    const s = given(start, question, ev('human_replied', { channel: 'email', from: 'user@example.com', message: 'Operations' }), ev('step_decided', decided(3, 'list_teams')));
     expect(s.firstEvent?.type).toBe('email_received');
-    expect(s.lastHumanInput).toMatchObject({ type: 'human_replied', seq: 3, data: { channel: 'email', message: 'Operations' } });
+    expect(s.lastHumanInput).toMatchObject({ channel: 'email', from: 'user@example.com', event: { type: 'human_replied', seq: 3 } });
     expect(s.lastSeq).toBe(4);
     expect(s.anyDecided).toBe(true);
+  });
+
+  it('the last human input names the channel it came by and its sender, for the notifier of that channel', () => {
+    expect(given(start).lastHumanInput).toMatchObject({ from: 'user@example.com', event: { type: 'email_received' } });
+    expect(given(start, question, ev('message_received', { channel: 'slack', from: 'U123', text: 'Ops' })).lastHumanInput).toMatchObject({ channel: 'slack', from: 'U123' });
+    expect(given(start, ev('escalated', { guard: 'g', reason: 'r' }), ev('retry_requested', { by: 'alex', channel: 'cli' })).lastHumanInput).toMatchObject({ channel: 'cli', from: 'alex' });
+    const approved = given(start, update, requested, ev('approval_granted', { callId: call(1), by: 'alex@company.com' }), ev('tool_succeeded', { callId: call(1), intent: 'update_issue', result: {} }));
+    expect(approved.lastHumanInput).toMatchObject({ from: 'alex@company.com', event: { type: 'approval_granted' } });
   });
 
   it('a sensitive step is pending until its outcome; approval state follows request, grant and outcome', () => {
@@ -216,6 +224,6 @@ describe('evolve never looks back', () => {
     expect(state.lastSeq).toBe(10_000);
     // And the fold is the same state the readers see.
     expect(state.status).toBe(deriveStatus(events));
-    expect(state.lastHumanInput?.id).toBe(events.findLast((e) => humanInputTypes.has(e.type))?.id);
+    expect(state.lastHumanInput?.event.id).toBe(events.findLast((e) => humanInputTypes.has(e.type))?.id);
   });
 });
