@@ -8,7 +8,8 @@ import { HardwayError } from '../core/errors.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
-import { pendingNotifications, type Thread } from '../core/thread.js';
+import { foldState } from '../core/state.js';
+import { defaultHumanIntents, type Thread } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from './logger.js';
 
@@ -17,7 +18,7 @@ export interface RegisteredAgent {
   model: StepModel;
 }
 
-/** A channel that delivers what a paused thread has for a human (see core `pendingNotifications`). */
+/** A channel that delivers what a paused thread has for a human (see `ThreadState.pendingNotifications`). */
 export interface Notifier {
   notify(thread: Thread): Promise<void>;
 }
@@ -284,8 +285,9 @@ export class Worker {
       const page = await this.options.store.list({ status, limit: 200 });
       for (const summary of page.threads) {
         const thread = await this.options.store.load(summary.id);
-        const humanIntents = thread ? this.options.agents.get(thread.agent)?.definition.humanIntents : undefined;
-        if (thread === undefined || pendingNotifications(thread.events, humanIntents).length === 0) continue;
+        if (thread === undefined) continue;
+        const humanIntents = this.options.agents.get(thread.agent)?.definition.humanIntents ?? defaultHumanIntents;
+        if (foldState(thread.events, humanIntents).pendingNotifications.length === 0) continue;
         swept++;
         await this.notify(thread.id, this.options.logger.child({ thread_id: thread.id }));
       }

@@ -3,6 +3,7 @@ import type { StepUsage, ToolError } from './events.js';
 import type { CallId, ThreadId } from './ids.js';
 import type { Json, JsonObject } from './json.js';
 import type { RenderOptions } from './render.js';
+import type { ThreadState } from './state.js';
 import type { HumanIntents, Thread } from './thread.js';
 
 /** One validated next step: the model's output with `intent` split from its arguments. */
@@ -41,7 +42,7 @@ export interface AgentDefinition {
   parseStep(value: unknown): StepParse;
   tools: Readonly<Record<string, Tool>>;
   /** Policy in code: whether this step must wait for a human's approval. The model cannot skip it. */
-  approvalFor(step: Step, thread: Thread): ApprovalNeed | undefined;
+  approvalFor(step: Step, thread: Thread, state: ThreadState): ApprovalNeed | undefined;
   toToolError(error: unknown): ToolError;
   /** Steps decided by code before the model's first step (factor 13: pre-fetch what the model will need). */
   prefetch?(thread: Thread): Step[];

@@ -1,6 +1,7 @@
-// Guards (factors 3 and 8): pure predicates over the thread that stop a looping agent and hand it to a human.
-import { humanInputTypes, type ThreadEvent } from './events.js';
-import { canonicalJson, type JsonObject } from './json.js';
+// Guards (factors 3 and 8): predicates that stop a looping agent and hand it to a human. Each is a read of the
+// counters `evolve` keeps for the window since the last human input, so checking costs the same at any length.
+import type { JsonObject } from './json.js';
+import { callKey, type ThreadState } from './state.js';
 
 export interface GuardLimits {
   /** Model steps allowed since the last human input. */
@@ -22,57 +23,26 @@ export interface ProposedCall {
 }
 
 
-/** The events since a human last said something: guards count within this window. */
-export function sinceLastHumanInput(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
-  const index = events.findLastIndex((e) => humanInputTypes.has(e.type));
-  return index === -1 ? events : events.slice(index + 1);
-}
-
-function callKey(call: ProposedCall): string {
-  return `${call.intent} ${canonicalJson(call.args)}`;
-}
-
-export function stepsSinceHuman(events: readonly ThreadEvent[]): number {
-  return sinceLastHumanInput(events).filter(
-    (e) => (e.type === 'step_decided' && e.data.origin === 'model') || e.type === 'step_rejected',
-  ).length;
-}
-
-export function maxStepsReached(events: readonly ThreadEvent[], limits: GuardLimits): GuardTrip | undefined {
-  const steps = stepsSinceHuman(events);
+/** The model steps since the last human input reached the budget. */
+export function maxStepsReached(state: Pick<ThreadState, 'guards'>, limits: GuardLimits): GuardTrip | undefined {
+  const steps = state.guards.modelSteps;
   return steps >= limits.maxSteps
     ? { guard: 'max_steps', reason: `${steps} steps since the last human input (limit ${limits.maxSteps})` }
     : undefined;
 }
 
-export function consecutiveErrors(events: readonly ThreadEvent[]): number {
-  let count = 0;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i];
-    if (e === undefined) break;
-    if (e.type === 'tool_failed' || e.type === 'step_rejected' || e.type === 'model_failed') count++;
-    else if (e.type === 'tool_succeeded' || humanInputTypes.has(e.type)) break;
-  }
-  return count;
-}
-
-export function tooManyErrors(events: readonly ThreadEvent[], limits: GuardLimits): GuardTrip | undefined {
-  const count = consecutiveErrors(events);
+export function tooManyErrors(state: Pick<ThreadState, 'guards'>, limits: GuardLimits): GuardTrip | undefined {
+  const count = state.guards.consecutiveErrors;
   return count >= limits.maxConsecutiveErrors
     ? { guard: 'consecutive_errors', reason: `${count} failures in a row (limit ${limits.maxConsecutiveErrors})` }
     : undefined;
 }
 
 /** The model proposes a call that already failed with exactly these arguments: running it again would loop. */
-export function sameFailingCall(events: readonly ThreadEvent[], call: ProposedCall): GuardTrip | undefined {
-  const window = sinceLastHumanInput(events);
-  const key = callKey(call);
-  const failed = window.some((e) => {
-    if (e.type !== 'tool_failed') return false;
-    const decided = window.find((d) => d.type === 'step_decided' && d.data.callId === e.data.callId);
-    return decided?.type === 'step_decided' && callKey(decided.data) === key;
-  });
-  return failed ? { guard: 'same_failing_call', reason: `${call.intent} already failed with the same arguments` } : undefined;
+export function sameFailingCall(state: Pick<ThreadState, 'guards'>, call: ProposedCall): GuardTrip | undefined {
+  return state.guards.failedKeys.has(callKey(call))
+    ? { guard: 'same_failing_call', reason: `${call.intent} already failed with the same arguments` }
+    : undefined;
 }
 
 /**
@@ -80,23 +50,16 @@ export function sameFailingCall(events: readonly ThreadEvent[], call: ProposedCa
  * successful write is allowed (its answer may have changed); any other repeat is a loop.
  */
 export function repeatedCall(
-  events: readonly ThreadEvent[],
+  state: Pick<ThreadState, 'guards'>,
   call: ProposedCall,
   mutates: (intent: string) => boolean,
 ): GuardTrip | undefined {
-  const window = sinceLastHumanInput(events);
-  const key = callKey(call);
-  let lastSameSuccess = -1;
-  let lastWrite = -1;
-  window.forEach((e, i) => {
-    if (e.type !== 'tool_succeeded') return;
-    const decided = window.find((d) => d.type === 'step_decided' && d.data.callId === e.data.callId);
-    if (decided?.type !== 'step_decided') return;
-    // Prefetched context was not the model's choice: asking for it once more is not a loop.
-    if (callKey(decided.data) === key && decided.data.origin === 'model') lastSameSuccess = i;
-    if (mutates(decided.data.intent)) lastWrite = i;
-  });
-  if (lastSameSuccess === -1) return undefined;
-  if (!mutates(call.intent) && lastWrite > lastSameSuccess) return undefined;
+  const lastSameSuccess = state.guards.succeededAt.get(callKey(call));
+  if (lastSameSuccess === undefined) return undefined;
+  if (!mutates(call.intent)) {
+    let lastWrite = -1;
+    for (const [intent, at] of state.guards.lastSuccessOf) if (at > lastWrite && mutates(intent)) lastWrite = at;
+    if (lastWrite > lastSameSuccess) return undefined;
+  }
   return { guard: 'repeated_call', reason: `${call.intent} already succeeded with the same arguments` };
 }

@@ -6,9 +6,10 @@
 // recorded as feedback and never as consent; free text is `human_replied`, and its meaning comes from its place.
 import type { AgentDefinition } from './agent.js';
 import { HardwayError } from './errors.js';
-import type { AttachmentMeta, EmailReceived, EventDataByType, EventType, NewEvent, ThreadEvent } from './events.js';
+import type { AttachmentMeta, EmailReceived, EventDataByType, EventType, NewEvent } from './events.js';
 import type { CallId, Clock, IdSource } from './ids.js';
-import { canRetry, deriveStatus, type DerivedStatus, type Thread } from './thread.js';
+import { foldState, retryAllowed, type ThreadState } from './state.js';
+import type { Thread } from './thread.js';
 
 /** Who sent an input, as the channel that carried it established: `id` is an address or a name, when known. */
 export interface Sender {
@@ -89,10 +90,18 @@ export function decideOpening(from: Sender, opening: Opening, ctx: Pick<HumanInp
   return stamp([init], ctx)[0] as NewEvent;
 }
 
-/** Throws `invalid_state` when the thread is not waiting for an input of that kind from a channel that can say so. */
-export function decideHumanInput(thread: Thread, command: HumanInputCommand, ctx: HumanInputContext): HumanInputDecision {
+/**
+ * Throws `invalid_state` when the thread is not waiting for an input of that kind from a channel that can say so.
+ * Given a bare thread, its state is folded here; a caller holding the state passes it.
+ */
+export function decideHumanInput(
+  on: Thread | { thread: Thread; state: ThreadState },
+  command: HumanInputCommand,
+  ctx: HumanInputContext,
+): HumanInputDecision {
   const { from, input, metadata } = command;
-  const humanIntents = ctx.agent.humanIntents;
+  const thread = 'state' in on ? on.thread : on;
+  const state = 'state' in on ? on.state : foldState(on.events, ctx.agent.humanIntents);
   const words = (text: string, meaning: InputMeaning): HumanInputDecision => ({
     meaning,
     events: stamp([reply(from, text, metadata)], ctx),
@@ -100,22 +109,21 @@ export function decideHumanInput(thread: Thread, command: HumanInputCommand, ctx
   });
   switch (input.kind) {
     case 'message': {
-      const asked = askedStatus(thread, humanIntents);
+      const asked = state.askedStatus;
       return words(input.text, asked === 'awaiting_approval' ? 'feedback' : asked === 'awaiting_human' ? 'answer' : 'message');
     }
     case 'answer': {
-      const asked = askedStatus(thread, humanIntents);
+      const asked = state.askedStatus;
       if (asked !== 'awaiting_human' && asked !== 'done') {
         throw new HardwayError('invalid_state', `thread ${thread.id} is ${asked}; it is not waiting for a response`);
       }
       return words(input.text, 'answer');
     }
     case 'decision': {
-      const target = decisionTarget(thread, humanIntents);
+      const target = decisionTarget(state);
       if (target === undefined || (input.callId !== undefined && target.callId !== input.callId)) {
         if (input.text !== undefined && input.callId === undefined) return words(input.text, 'message');
-        const status = deriveStatus(thread.events, humanIntents);
-        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}, not awaiting an approval`);
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${state.status}, not awaiting an approval`);
       }
       if (!(ctx.mayApprove ?? anyoneMayApprove)(from, thread)) {
         // Their words still reach the model as feedback; they just do not count as a decision.
@@ -129,9 +137,8 @@ export function decideHumanInput(thread: Thread, command: HumanInputCommand, ctx
       return { meaning: input.approve ? 'approved' : 'denied', events: stamp([init], ctx), readsState: true };
     }
     case 'retry': {
-      if (!canRetry(thread.events, humanIntents)) {
-        const status = deriveStatus(thread.events, humanIntents);
-        throw new HardwayError('invalid_state', `thread ${thread.id} is ${status}; only a failed thread or one escalated to a human can be retried`);
+      if (!retryAllowed(state)) {
+        throw new HardwayError('invalid_state', `thread ${thread.id} is ${state.status}; only a failed thread or one escalated to a human can be retried`);
       }
       const init: EventInit = { type: 'retry_requested', data: { by: from.id ?? from.channel, channel: from.channel } };
       return { meaning: 'retry', events: stamp([init], ctx), readsState: true };
@@ -144,26 +151,14 @@ export function decideHumanInput(thread: Thread, command: HumanInputCommand, ctx
 }
 
 /** What a decision is about: the pending call, or the agent's question asking for a yes or no (no call). */
-function decisionTarget(thread: Thread, humanIntents: AgentDefinition['humanIntents']): { callId?: CallId } | undefined {
-  const status = deriveStatus(thread.events, humanIntents);
-  if (status === 'awaiting_approval') {
-    const request = thread.events.findLast((e) => e.type === 'approval_requested');
-    if (request?.type !== 'approval_requested') throw new HardwayError('invalid_state', 'no approval request found');
-    return { callId: request.data.callId };
+function decisionTarget(state: ThreadState): { callId?: CallId } | undefined {
+  if (state.status === 'awaiting_approval') {
+    // Awaiting approval, the newest request is the one still pending.
+    if (state.pendingApproval === undefined) throw new HardwayError('invalid_state', 'no approval request found');
+    return { callId: state.pendingApproval.data.callId };
   }
-  const last = thread.events.findLast((e) => e.type === 'step_decided');
-  if (status === 'awaiting_human' && last?.type === 'step_decided' && last.data.intent === APPROVAL_QUESTION) return {};
+  if (state.status === 'awaiting_human' && state.lastDecision?.data.intent === APPROVAL_QUESTION) return {};
   return undefined;
-}
-
-/** Replies that came since the thread paused answer the same question: the status before them is what was asked. */
-function askedStatus(thread: Thread, humanIntents: AgentDefinition['humanIntents']): DerivedStatus {
-  return deriveStatus(withoutTrailingReplies(thread.events), humanIntents);
-}
-
-function withoutTrailingReplies(events: readonly ThreadEvent[]): readonly ThreadEvent[] {
-  const last = events.findLastIndex((e) => e.type !== 'human_replied');
-  return events.slice(0, last + 1);
 }
 
 /** A decision someone may not make, in the words an emailed one would have used. */

@@ -10,7 +10,8 @@ import type { EventOf, NewEvent, ThreadEvent } from './events.js';
 import type { GuardLimits } from './guards.js';
 import type { Clock, IdSource } from './ids.js';
 import { toJson } from './json.js';
-import { approvalState, deriveStatus, lastSeq, pendingCall, type DerivedStatus, type Thread } from './thread.js';
+import { approvalOf, createEvolve, foldState, type Evolve, type ThreadState } from './state.js';
+import { lastSeq, type DerivedStatus, type Thread } from './thread.js';
 
 export interface LoopIo {
   /** The thread as stored: read once at the start (unless given) and again only after someone else wrote to it. */
@@ -44,33 +45,46 @@ export type LoopResult =
 const DEFAULT_TOOL_TIMEOUT_MS = 120_000;
 
 /**
- * The thread in memory: what was loaded plus what this loop's own appends stored. It is read again only when it
- * may differ from the store: after a conflict, or when an append landed after events someone else wrote.
+ * The thread in memory with the state its events fold to: what was loaded plus what this loop's own appends stored,
+ * each stored event evolved into the state once. It is read (and folded) again only when it may differ from the
+ * store: after a conflict, or when an append landed after events someone else wrote.
  */
 class HeldThread {
   private held: { thread: Thread; events: ThreadEvent[] };
+  private folded: ThreadState;
+  private readonly evolve: Evolve;
 
   constructor(
     private readonly io: LoopIo,
     loaded: Thread,
+    private readonly humanIntents: AgentDefinition['humanIntents'],
   ) {
     this.held = hold(loaded);
+    this.evolve = createEvolve(humanIntents);
+    this.folded = foldState(loaded.events, humanIntents);
   }
 
   get thread(): Thread {
     return this.held.thread;
   }
 
+  get state(): ThreadState {
+    return this.folded;
+  }
+
   /** Appends and keeps the stored events; when others' events landed in between, reads the thread again. */
   async append(events: NewEvent[], expectedSeq: number | 'any'): Promise<void> {
     if (events.length === 0) return;
     const stored = await this.io.append(events, expectedSeq);
-    if (stored[0]?.seq === lastSeq(this.held.thread) + 1) this.held.events.push(...stored);
-    else await this.reload();
+    if (stored[0]?.seq !== lastSeq(this.held.thread) + 1) return this.reload();
+    this.held.events.push(...stored);
+    for (const e of stored) this.folded = this.evolve(this.folded, e);
   }
 
   async reload(): Promise<void> {
-    this.held = hold(await this.io.load());
+    const loaded = await this.io.load();
+    this.held = hold(loaded);
+    this.folded = foldState(loaded.events, this.humanIntents);
   }
 }
 
@@ -84,26 +98,27 @@ function hold(loaded: Thread): { thread: Thread; events: ThreadEvent[] } {
 export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Promise<LoopResult> {
   const signal = deps.signal ?? new AbortController().signal;
   const ctx: DecideContext = { agent: deps.agent, limits: deps.limits, ids: deps.ids, clock: deps.clock };
-  const held = new HeldThread(io, loaded ?? (await io.load()));
+  const held = new HeldThread(io, loaded ?? (await io.load()), deps.agent.humanIntents);
   const context = new ContextBuilder(deps.agent.render);
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
     if (signal.aborted || deps.stopping?.aborted) return { outcome: 'aborted', iterations: iteration };
-    const thread = held.thread;
-    const status = deriveStatus(thread.events, deps.agent.humanIntents);
+    const { thread, state } = held;
+    const now = { thread, state };
+    const status = state.status;
     if (status !== 'ready') return { outcome: 'paused', status, iterations: iteration };
 
-    const prefetch = thread.events.some((e) => e.type === 'step_decided') ? [] : (deps.agent.prefetch?.(thread) ?? []);
+    const prefetch = state.anyDecided ? [] : (deps.agent.prefetch?.(thread) ?? []);
     if (prefetch.length > 0) {
-      await appendDecided(held, thread, decide(thread, { type: 'prefetch', steps: prefetch }, ctx));
+      await appendDecided(held, thread, decide(now, { type: 'prefetch', steps: prefetch }, ctx));
       continue;
     }
 
-    const pending = pendingCall(thread.events, deps.agent.humanIntents);
+    const pending = state.pendingCall;
     if (pending !== undefined) {
-      const need = deps.agent.approvalFor(pending.data, thread);
-      const approval = approvalState(thread.events, pending.data.callId);
+      const need = deps.agent.approvalFor(pending.data, thread, state);
+      const approval = approvalOf(state, pending.data.callId);
       if (need !== undefined && pending.data.origin === 'model' && approval !== 'granted') {
         // Defense in depth: a step recorded without its approval request (e.g. policy changed since) asks now.
         await held.append(
@@ -115,11 +130,11 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
       const outcome = await runTool(pending, thread, deps, signal);
       if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
       // A tool outcome stays true whatever arrived meanwhile: append at the end.
-      await held.append(decide(thread, { type: 'record_tool_outcome', callId: pending.data.callId, outcome }, ctx), 'any');
+      await held.append(decide(now, { type: 'record_tool_outcome', callId: pending.data.callId, outcome }, ctx), 'any');
       continue;
     }
 
-    const spent = decide(thread, { type: 'check_step_budget' }, ctx);
+    const spent = decide(now, { type: 'check_step_budget' }, ctx);
     if (spent.length > 0) {
       await appendDecided(held, thread, spent);
       continue;
@@ -128,7 +143,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
     const prompt = context.render(thread.events);
     const outcome = await deps.model(prompt, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
-    await appendDecided(held, thread, decide(thread, { type: 'record_model_outcome', outcome }, ctx));
+    await appendDecided(held, thread, decide(now, { type: 'record_model_outcome', outcome }, ctx));
   }
   return { outcome: 'iteration_cap', iterations: cap };
 }

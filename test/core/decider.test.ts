@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { StepUsage } from '../../src/core/events.js';
 import type { CallId } from '../../src/core/ids.js';
+import { decide } from '../../src/core/decider.js';
+import { sequentialIds } from '../../src/core/ids.js';
+import { foldState } from '../../src/core/state.js';
 import { deriveStatus, pendingCall } from '../../src/core/thread.js';
-import { call, decided, email, ev, thread } from './fixtures.js';
-import { given } from './given.js';
+import { T0, call, decided, email, ev, thread } from './fixtures.js';
+import { given, testAgent } from './given.js';
 
 const usage: StepUsage = { model: 'stub', inputTokens: 10, outputTokens: 5, latencyMs: 3, raw: '{}' };
 const modelSays = (value: unknown) => ({ type: 'record_model_outcome' as const, outcome: { kind: 'step' as const, value, usage } });
@@ -189,6 +192,19 @@ describe('decide: a human retries', () => {
     const t = thread(start, ev('step_decided', decided(1, 'create_issue', { n: 1 })), ev('escalated', { guard: 'run_failed', reason: 'r' }), ev('retry_requested', { by: 'a', channel: 'cli' }));
     expect(deriveStatus(t.events)).toBe('ready');
     expect(pendingCall(t.events)?.data.callId).toBe(call(1));
+  });
+});
+
+describe('decide: facts come from the state it is given', () => {
+  const ctx = { agent: testAgent, limits: { maxSteps: 2, maxConsecutiveErrors: 3 }, ids: sequentialIds(), clock: { now: () => new Date(T0) } };
+  const bare = thread(start);
+
+  it('the step budget and the pending approval are read from the state the loop holds, not from rescanning events', () => {
+    const spent = foldState(thread(start, ev('step_rejected', { reason: 'bad', raw: 'x' }), ev('step_rejected', { reason: 'bad', raw: 'x' })).events, testAgent.humanIntents);
+    expect(decide({ thread: bare, state: spent }, { type: 'check_step_budget' }, ctx).map((e) => e.type)).toEqual(['escalated']);
+    expect(decide(bare, { type: 'check_step_budget' }, ctx)).toEqual([]);
+    const asking = foldState(thread(start, ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })).events, testAgent.humanIntents);
+    expect(decide({ thread: bare, state: asking }, { type: 'human_input', from: { channel: 'api', id: 'a' }, input: { kind: 'decision', approve: true } }, ctx)[0]?.data).toMatchObject({ callId: call(1) });
   });
 });
 

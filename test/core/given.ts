@@ -1,4 +1,5 @@
-// given(events).when(command).then(events): reducer tests without I/O.
+// given(events).when(command).then(events): reducer tests without I/O. The decider gets the state the events
+// fold to, as the loop passes it, and every given thread's state is checked against the old scans first.
 import { expect } from 'vitest';
 import type { AgentDefinition, Step, StepParse } from '../../src/core/agent.js';
 import { decide, type Command } from '../../src/core/decider.js';
@@ -6,8 +7,10 @@ import type { EventDataByType, EventType } from '../../src/core/events.js';
 import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds } from '../../src/core/ids.js';
 import { isJsonObject } from '../../src/core/json.js';
+import { foldState } from '../../src/core/state.js';
 import { defaultHumanIntents } from '../../src/core/thread.js';
 import { T0, thread } from './fixtures.js';
+import { oracleView, stateView } from './state-views.js';
 
 type Init = { type: EventType; data: EventDataByType[EventType] };
 
@@ -35,8 +38,10 @@ export function given(...inits: Init[]) {
   return {
     when(command: Command, limits: GuardLimits = defaultGuardLimits) {
       const t = thread(...inits);
+      const state = foldState(t.events, testAgent.humanIntents);
+      expect(stateView(state, t.events)).toEqual(oracleView(t.events, testAgent.humanIntents));
       const ids = sequentialIds();
-      const run = () => decide(t, command, { agent: testAgent, limits, ids, clock: { now: () => new Date(T0) } });
+      const run = () => decide({ thread: t, state }, command, { agent: testAgent, limits, ids, clock: { now: () => new Date(T0) } });
       return {
         then(...expected: Array<{ type: EventType; data?: Record<string, unknown> }>) {
           const events = run();

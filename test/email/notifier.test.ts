@@ -109,6 +109,31 @@ describe('email notifier', () => {
     expect(h.mailer.sent[2]?.references).toContain(h.mailer.sent[0]?.messageId);
   });
 
+  it('answers the newest email the person sent, and threads on every message since the first (root kept, newest 19)', async () => {
+    const h = createHarness();
+    const threadId = await started(h);
+    const at = () => h.clock.now().toISOString();
+    const replies: string[] = [];
+    for (let round = 1; round <= 12; round++) {
+      await askQuestion(h, threadId, `Question ${round}?`);
+      await h.notifier.notify(threadId);
+      replies.push(`<reply${round}@example.com>`);
+      await appendEvents(h, threadId, [
+        { id: h.ids.eventId(), at: at(), type: 'human_replied', data: { channel: 'email', from: 'alice@example.com', message: `answer ${round}`, messageId: `<reply${round}@example.com>` } },
+        // Another channel's message ids are not this thread's email conversation.
+        { id: h.ids.eventId(), at: at(), type: 'message_sent', data: { channel: 'slack', to: ['U1'], inResponseTo: h.ids.eventId(), messageId: `slack-${round}` } },
+      ]);
+    }
+    await askQuestion(h, threadId, 'Last question?');
+    await h.notifier.notify(threadId);
+    const last = h.mailer.sent.at(-1);
+    expect(last?.inReplyTo).toBe('<reply12@example.com>');
+    const conversation = ['<older@example.com>', '<first@example.com>', ...h.mailer.sent.slice(0, -1).flatMap((m, i) => [m.messageId, replies[i] ?? ''])];
+    expect(conversation).toHaveLength(26);
+    expect(last?.references).toEqual([conversation[0], ...conversation.slice(-19)]);
+    expect(last?.references.some((r) => r.startsWith('slack-'))).toBe(false);
+  });
+
   it('a thread that did not start by email is not ours', async () => {
     const h = createHarness();
     const threadId = 'thr_api' as ThreadId;

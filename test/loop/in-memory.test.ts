@@ -19,6 +19,7 @@ function counting(inner: ThreadStore): { store: ThreadStore; loads: () => number
     kind: inner.kind,
     create: (input) => inner.create(input),
     append: (threadId, events, options) => inner.append(threadId, events, options),
+    eventsAfter: (threadId, seq) => inner.eventsAfter(threadId, seq),
     load: (threadId) => {
       loads++;
       return inner.load(threadId);

@@ -6,7 +6,9 @@
 // same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
 import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
-import { defaultHumanIntents, pendingNotifications, type HumanIntents, type Thread } from '../../core/thread.js';
+import { oldestFirst } from '../../core/stack.js';
+import { foldState, type ThreadState } from '../../core/state.js';
+import { defaultHumanIntents, type HumanIntents, type Thread } from '../../core/thread.js';
 import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
 import { createApprovalToken } from './approval-token.js';
@@ -62,25 +64,15 @@ export function replySubject(subject: string): string {
   return `Re: ${s === '' ? 'your request' : s}`;
 }
 
-/** Message-IDs of the person's emails after the first: their replies and emailed decisions. */
-function inboundReplies(events: readonly ThreadEvent[]): string[] {
-  return events.flatMap((e) =>
-    (e.type === 'human_replied' || e.type === 'approval_granted' || e.type === 'approval_denied') && e.data.messageId ? [e.data.messageId] : [],
-  );
-}
-
-/** The newest email from the person: what our answer replies to. */
-function replyingTo(first: EmailReceived, events: readonly ThreadEvent[]): string {
-  return inboundReplies(events).at(-1) ?? first.messageId;
+/** The newest email from the person (a reply or an emailed decision): what our answer replies to. */
+function replyingTo(first: EmailReceived, state: ThreadState): string {
+  return state.lastInboundMessageId ?? first.messageId;
 }
 
 /** The original mail, then every message of the conversation since, in order: what mail clients thread on. */
-function referenceChain(first: EmailReceived, events: readonly ThreadEvent[]): string[] {
-  const later = events.flatMap((e) => {
-    if (e.type === 'message_sent' && e.data.channel === 'email' && e.data.messageId) return [e.data.messageId];
-    if ((e.type === 'human_replied' || e.type === 'approval_granted' || e.type === 'approval_denied') && e.data.messageId) return [e.data.messageId];
-    return [];
-  });
+function referenceChain(first: EmailReceived, state: ThreadState): string[] {
+  // Everything a person sent counts (their client threads it); of ours, only what went out by email.
+  const later = oldestFirst(state.messages).flatMap((m) => (m.direction === 'in' || m.channel === 'email' ? [m.messageId] : []));
   const chain = [...new Set([...first.references, first.messageId, ...later])];
   // Keep the root and the newest: that is what threading needs when the chain grows long.
   return chain.length <= MAX_REFERENCES ? chain : [chain[0] ?? first.messageId, ...chain.slice(-(MAX_REFERENCES - 1))];
@@ -126,16 +118,16 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
 
   async function run(threadId: ThreadId): Promise<NotifyResult> {
     const thread = await store.load(threadId);
-    const first = thread === undefined ? undefined : firstEmail(thread.events);
-    if (thread === undefined || first === undefined) return { kind: 'not_email' };
+    let state = thread === undefined ? undefined : foldState(thread.events, humanIntents);
+    const first = state === undefined ? undefined : firstEmail(state);
+    if (state === undefined || first === undefined) return { kind: 'not_email' };
     const sent: Array<{ eventId: string; messageIds: string[] }> = [];
     const replyTo = threadReplyAddress(config.address, threadId, config.tokenSecret);
-    let events = thread.events;
-    for (const event of pendingNotifications(events, humanIntents)) {
+    for (const event of state.pendingNotifications) {
       const outgoing = letters(event, first, threadId);
       const records: NewEvent[] = [];
       const deliveries: Delivery[] = [];
-      const references = referenceChain(first, events);
+      const references = referenceChain(first, state);
       try {
         for (const [index, letter] of outgoing.entries()) {
           const messageId = outboundMessageId({ eventId: event.id, threadId, index }, domain);
@@ -148,7 +140,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
             text: letter.content.text,
             html: letter.content.html,
             messageId,
-            inReplyTo: replyingTo(first, events),
+            inReplyTo: replyingTo(first, state),
             references,
             headers: {
               // RFC 3834: we are a responder; well-behaved autoresponders will not answer us back.
@@ -174,7 +166,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
         continue;
       }
       const appended = await store.append(threadId, records, { expectedSeq: 'any', deliveries });
-      if (!appended.duplicate) events = [...events, ...appended.events];
+      if (!appended.duplicate) state = foldState(appended.events, humanIntents, state);
       sent.push({ eventId: event.id, messageIds: deliveries.map((d) => d.id) });
       logger.info({ threadId, eventId: event.id, kind: outgoing[0]?.content.kind, messages: deliveries.length }, 'email notification sent');
     }

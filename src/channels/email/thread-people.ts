@@ -1,11 +1,16 @@
 // Who belongs to an email thread: its requester, the people on its first email, and who may approve its actions.
 import type { EmailReceived, ThreadEvent } from '../../core/events.js';
+import type { ThreadState } from '../../core/state.js';
 import { isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
 
-/** The email that started the thread, when it started by email. */
-export function firstEmail(events: readonly ThreadEvent[]): EmailReceived | undefined {
-  const first = events[0];
+/** The email that started the thread, when it started by email: the state's first event (or the events' first). */
+export function firstEmail(from: Pick<ThreadState, 'firstEvent'> | readonly ThreadEvent[]): EmailReceived | undefined {
+  const first = isEvents(from) ? from[0] : from.firstEvent;
   return first?.type === 'email_received' ? first.data : undefined;
+}
+
+function isEvents(from: Pick<ThreadState, 'firstEvent'> | readonly ThreadEvent[]): from is readonly ThreadEvent[] {
+  return Array.isArray(from);
 }
 
 /** APPROVERS when configured, otherwise the person who asked. */

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { approvalFor, defaultApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
+import { approvalFor as policyOf, defaultApprovalPolicy, type ApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
 import { intents, parseStep } from '../../../src/agents/linear-assistant/steps.js';
 import type { Step } from '../../../src/core/agent.js';
+import { createEvolve, foldState } from '../../../src/core/state.js';
+import { defaultHumanIntents, type Thread } from '../../../src/core/thread.js';
 import { call, decided, ev, thread } from '../../core/fixtures.js';
 
 const states = thread(
@@ -23,6 +25,8 @@ const states = thread(
   ev('tool_succeeded', { callId: call(2), intent: 'list_users', result: { users: [{ id: 'u-sarah', name: 'Sarah', email: 's@c' }] } }),
 );
 const update = (changes: Record<string, unknown>, ids = ['OPS-1']): Step => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
+/** The policy as the decider calls it: with the state the thread's events fold to. */
+const approvalFor = (policy: ApprovalPolicy) => (step: Step, t: Thread) => policyOf(policy)(step, t, foldState(t.events, defaultHumanIntents));
 const needs = approvalFor(defaultApprovalPolicy);
 
 describe('approval policy', () => {
@@ -58,6 +62,35 @@ describe('approval policy', () => {
   it('can be switched off per rule', () => {
     const lax = approvalFor({ intents: [], closing: false, reassign: false, bulk: false });
     expect(lax(update({ state_id: 'st-done', assignee_id: 'u-sarah' }, ['OPS-1', 'OPS-2']), states)).toBeUndefined();
+  });
+
+  it('reads the thread’s facts from its state: each tool result is walked once, however many steps ask', () => {
+    const policy = policyOf(defaultApprovalPolicy);
+    const evolve = createEvolve(defaultHumanIntents);
+    const reads = new Map<number, number>();
+    // A result whose every property read is counted, so a walk over it shows.
+    const counted = (n: number, value: object): object =>
+      new Proxy(value, {
+        get(target, key, receiver) {
+          reads.set(n, (reads.get(n) ?? 0) + 1);
+          const v: unknown = Reflect.get(target, key, receiver);
+          return typeof v === 'object' && v !== null ? counted(n, v) : v;
+        },
+        ownKeys: (target) => { reads.set(n, (reads.get(n) ?? 0) + 1); return Reflect.ownKeys(target); },
+      });
+    let t = thread();
+    let state = foldState(t.events, defaultHumanIntents);
+    const readsOfFirst: number[] = [];
+    for (let n = 0; n < 30; n++) {
+      const result = counted(n, { states: [{ id: `st-${n}`, name: n === 0 ? 'Done' : `S${n}`, type: n === 0 ? 'completed' : 'started' }] }) as never;
+      t = thread(...t.events.map((e) => ({ type: e.type, data: e.data })), ev('tool_succeeded', { callId: call(n), intent: 'list_workflow_states', result }));
+      const last = t.events.at(-1);
+      if (last !== undefined) state = evolve(state, last);
+      expect(policy(update({ state_id: 'Done' }), t, state)?.policy).toMatch(/closes/);
+      readsOfFirst.push(reads.get(0) ?? 0);
+    }
+    expect(readsOfFirst[0]).toBeGreaterThan(0);
+    expect(new Set(readsOfFirst).size).toBe(1);
   });
 });
 
