@@ -220,7 +220,9 @@ export async function startBenchStub(shapes: Readonly<Record<string, WireShape>>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    // Figure 7 opens hundreds of connections at once: a deeper accept queue than Node's default (511), so a burst
+    // from a busy process is queued rather than refused (a run once ended on a peer's ECONNRESET there).
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return stub;
