@@ -3,6 +3,8 @@ import { linearAssistant } from '../agents/linear-assistant/module.js';
 import type { AgentModule } from '../runtime/agent-module.js';
 import type { AgentContext } from './agent-context.js';
 
-export const agents: readonly [AgentModule<AgentContext>, ...AgentModule<AgentContext>[]] = [
+export type AgentList = readonly [AgentModule<AgentContext>, ...AgentModule<AgentContext>[]];
+
+export const agents: AgentList = [
   linearAssistant,
 ];

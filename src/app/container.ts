@@ -14,13 +14,13 @@ import { openStore } from '../store/open-store.js';
 import { redactingStore } from '../store/redacting-store.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { RegisteredAgent } from '../runtime/agent-module.js';
-import type { BackgroundSource, Notifier, OpenedChannel } from '../runtime/channel-module.js';
+import type { BackgroundSource, ChannelModule, Notifier, OpenedChannel } from '../runtime/channel-module.js';
 import type { Inbound } from '../runtime/intake.js';
 import { ThreadService } from '../runtime/thread-service.js';
 import { Worker } from '../runtime/worker.js';
 import { createLogger, type Logger } from '../support/logger.js';
-import { agents as agentModules } from './agents.js';
-import { channels as channelModules } from './channels.js';
+import { agents as registeredAgents, type AgentList } from './agents.js';
+import { channels as registeredChannels } from './channels.js';
 import type { AppConfig } from './config.js';
 import { openLinear } from './open-linear.js';
 import { configuredSecrets } from './secrets.js';
@@ -39,6 +39,9 @@ export interface ContainerOverrides {
   /** Who may decide approvals, by channel, over what the channels themselves say. */
   approvers?: Record<string, MayApprove>;
   workerOwner?: string;
+  /** In place of the registries in src/app/channels.ts and src/app/agents.ts. */
+  channels?: readonly ChannelModule[];
+  agents?: AgentList;
 }
 
 export interface Container {
@@ -58,6 +61,11 @@ export interface Container {
 }
 
 export async function createContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
+  const agentModules = overrides.agents ?? registeredAgents;
+  const channelModules = overrides.channels ?? registeredChannels;
+  for (const [kind, names] of [['agents', agentModules.map((m) => m.name)], ['channels', channelModules.map((m) => m.name)]] as const) {
+    if (new Set(names).size !== names.length) throw new Error(`two ${kind} share a name: ${names.join(', ')}`);
+  }
   // Every configured secret is kept out of the logs and out of every event written, whoever writes it.
   const redact = createRedactor(configuredSecrets(config.env));
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
