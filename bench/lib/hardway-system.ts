@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { silentLogger } from '../../src/app/logger.js';
-import { ThreadService } from '../../src/app/thread-service.js';
-import { Worker, type RegisteredAgent } from '../../src/app/worker.js';
+import { silentLogger } from '../../src/support/logger.js';
+import { ThreadService } from '../../src/runtime/thread-service.js';
+import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
+import { Worker } from '../../src/runtime/worker.js';
 import { summarize } from '../../src/agents/linear-assistant/policies.js';
 import { parseStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';

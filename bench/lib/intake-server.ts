@@ -11,7 +11,7 @@ import { createContainer } from '../../src/app/container.js';
 const config = readConfig({ ...process.env, WORKER_CONCURRENCY: '0', LOG_LEVEL: 'silent', PORT: '0' });
 const container = await createContainer(config);
 const server = serve({ fetch: container.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-  process.stdout.write(`${JSON.stringify({ port: info.port, store: container.store.kind, email: container.email !== undefined })}\n`);
+  process.stdout.write(`${JSON.stringify({ port: info.port, store: container.store.kind, email: container.channels.has('email') })}\n`);
 });
 
 process.once('SIGTERM', () => {

@@ -22,7 +22,6 @@ const schema = z.object({
   LINEAR_API_URL: z.url().optional(),
   LINEAR_WORKSPACE_FILE: z.string().default('./data/workspace.sqlite'),
   LINEAR_SEED_FILE: z.string().default('./workspace.seed.json'),
-  IMAP_CURSOR_FILE: z.string().default('./data/imap-cursor.json'),
   PREFETCH_TTL_MS: z.coerce.number().int().min(0).default(300_000),
   APPROVAL_INTENTS: z.string().optional(),
   APPROVE_CLOSING: flag.default(true),
@@ -35,7 +34,6 @@ export interface AppConfig {
   host: string;
   apiToken?: string;
   databaseUrl: string;
-  imapCursorFile: string;
   logLevel: string;
   worker: { concurrency: number; leaseMs: number; pollMs: number; graceMs: number; toolTimeoutMs: number };
   limits: GuardLimits;
@@ -55,7 +53,6 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     host: e.API_TOKEN ? (e.HOST ?? '0.0.0.0') : '127.0.0.1',
     ...(e.API_TOKEN ? { apiToken: e.API_TOKEN } : {}),
     databaseUrl: e.DATABASE_URL ?? '',
-    imapCursorFile: e.IMAP_CURSOR_FILE,
     logLevel: e.LOG_LEVEL,
     worker: { concurrency: e.WORKER_CONCURRENCY, leaseMs: e.WORKER_LEASE_MS, pollMs: e.WORKER_POLL_MS, graceMs: e.WORKER_GRACE_MS, toolTimeoutMs: e.TOOL_TIMEOUT_MS },
     limits: { maxSteps: e.MAX_STEPS, maxConsecutiveErrors: e.MAX_CONSECUTIVE_ERRORS },

@@ -1,4 +1,5 @@
-// Wires one running Hardway from its settings: store, Linear, agents, model, worker, service, HTTP app.
+// Wires one running Hardway from its settings: store, Linear, the registered agents and channels, worker, intake,
+// HTTP app. It names no agent and no channel: it builds whatever src/app/agents.ts and src/app/channels.ts list.
 // Everything with a side effect can be overridden, which is how tests run the real program against doubles.
 import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
@@ -6,21 +7,23 @@ import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { createRedactor } from '../core/redactor.js';
-import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
-import { linearAssistantModel } from '../agents/linear-assistant/model.js';
 import type { LinearPort } from '../linear/linear-port.js';
 import { createApp } from '../server/app.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
 import { redactingStore } from '../store/redacting-store.js';
 import type { ThreadStore } from '../store/thread-store.js';
+import type { RegisteredAgent } from '../runtime/agent-module.js';
+import type { BackgroundSource, ChannelModule, Notifier, OpenedChannel } from '../runtime/channel-module.js';
+import type { Inbound } from '../runtime/intake.js';
+import { ThreadService } from '../runtime/thread-service.js';
+import { Worker } from '../runtime/worker.js';
+import { createLogger, type Logger } from '../support/logger.js';
+import { agents as registeredAgents, type AgentList } from './agents.js';
+import { channels as registeredChannels } from './channels.js';
 import type { AppConfig } from './config.js';
-import { createLogger, type Logger } from './logger.js';
-import { openEmailChannel, type EmailChannel } from './email-channel.js';
 import { openLinear } from './open-linear.js';
 import { configuredSecrets } from './secrets.js';
-import { ThreadService } from './thread-service.js';
-import { Worker, type Notifier, type RegisteredAgent } from './worker.js';
 
 export interface ContainerOverrides {
   logger?: Logger;
@@ -36,6 +39,9 @@ export interface ContainerOverrides {
   /** Who may decide approvals, by channel, over what the channels themselves say. */
   approvers?: Record<string, MayApprove>;
   workerOwner?: string;
+  /** In place of the registries in src/app/channels.ts and src/app/agents.ts. */
+  channels?: readonly ChannelModule[];
+  agents?: AgentList;
 }
 
 export interface Container {
@@ -47,16 +53,19 @@ export interface Container {
   service: ThreadService;
   worker: Worker;
   app: Hono;
-  email?: EmailChannel;
+  /** What each channel turned on by its settings contributed, by channel name. */
+  channels: ReadonlyMap<string, OpenedChannel>;
+  /** The channels' background sources (IMAP): `serve` starts them, `close` stops them. */
+  sources: readonly BackgroundSource[];
   close(): Promise<void>;
 }
 
-/** A model that cannot run: every thread fails with the exact settings to add, instead of hanging. */
-export function unconfiguredModel(problem: string): StepModel {
-  return async () => ({ kind: 'unavailable', reason: problem, retryable: false });
-}
-
 export async function createContainer(config: AppConfig, overrides: ContainerOverrides = {}): Promise<Container> {
+  const agentModules = overrides.agents ?? registeredAgents;
+  const channelModules = overrides.channels ?? registeredChannels;
+  for (const [kind, names] of [['agents', agentModules.map((m) => m.name)], ['channels', channelModules.map((m) => m.name)]] as const) {
+    if (new Set(names).size !== names.length) throw new Error(`two ${kind} share a name: ${names.join(', ')}`);
+  }
   // Every configured secret is kept out of the logs and out of every event written, whoever writes it.
   const redact = createRedactor(configuredSecrets(config.env));
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
@@ -66,28 +75,30 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
-  const definition = createLinearAssistant({
-    linear,
-    policy: config.approvals,
-    prefetchTtlMs: config.linear.prefetchTtlMs,
-    clock,
-  });
-  const model =
-    overrides.model ?? (config.llm.ok ? linearAssistantModel(config.llm.config) : unconfiguredModel(config.llm.problem));
-  const agents = new Map<string, RegisteredAgent>([[LINEAR_ASSISTANT, { definition, model }]]);
+  const agentContext = { config, linear, clock, ids };
+  const agents = new Map<string, RegisteredAgent>(
+    agentModules.map((m) => [m.name, { definition: m.definition(agentContext), model: overrides.model ?? m.model(agentContext) }]),
+  );
+  const defaultAgent = agentModules[0].name;
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
   const built: { intake?: ThreadService } = {};
-  const email = openEmailChannel({
+  const channelContext = {
     env: config.env,
     port: config.port,
     store,
-    intake: { receive: async (inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
-    agent: LINEAR_ASSISTANT,
+    intake: { receive: async (inbound: Inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
+    agent: defaultAgent,
     ids,
     clock,
     logger,
-    cursorFile: config.imapCursorFile,
-  });
+  };
+  const channels = new Map<string, OpenedChannel>();
+  for (const m of channelModules) {
+    const opened = m.open(channelContext);
+    if (opened) channels.set(m.name, opened);
+  }
+  const opened = [...channels.values()];
+  const sources = opened.flatMap((c) => c.sources);
 
   const worker = new Worker({
     store,
@@ -96,7 +107,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     ids,
     clock,
     logger,
-    notifiers: overrides.notifiers ?? (email?.notifier ? [email.notifier] : []),
+    notifiers: overrides.notifiers ?? opened.flatMap((c) => (c.notifier ? [c.notifier] : [])),
     concurrency: config.worker.concurrency,
     leaseMs: config.worker.leaseMs,
     pollMs: config.worker.pollMs,
@@ -107,11 +118,11 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const service = new ThreadService({
     store,
     agents,
-    defaultAgent: LINEAR_ASSISTANT,
+    defaultAgent,
     limits: config.limits,
     ids,
     clock,
-    approvers: { ...email?.approvers, ...overrides.approvers },
+    approvers: Object.assign({}, ...opened.map((c) => c.approvers), overrides.approvers),
     onWork: () => worker.wake(),
   });
   built.intake = service;
@@ -134,7 +145,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     logger,
     health,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
-    mounts: { ...email?.mounts, ...overrides.mounts },
+    mounts: Object.assign({}, ...opened.map((c) => c.mounts), overrides.mounts),
   });
 
   return {
@@ -146,9 +157,10 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     service,
     worker,
     app,
-    ...(email ? { email } : {}),
+    channels,
+    sources,
     async close() {
-      await email?.imap?.stop();
+      for (const source of sources) await source.stop();
       await worker.stop();
       await linearHandle.close();
       if (!overrides.store) await store.close();

@@ -2,8 +2,8 @@
 // without a server running (a running server's workers pick answered threads up on their next poll).
 import type { AppConfig } from '../app/config.js';
 import { createContainer, type Container } from '../app/container.js';
-import { silentLogger } from '../app/logger.js';
-import type { Response } from '../app/thread-service.js';
+import { silentLogger } from '../support/logger.js';
+import type { Response } from '../runtime/thread-service.js';
 import { parseThreadId, type ThreadId } from '../core/ids.js';
 import { deriveStatus, threadStatuses, type ThreadStatus } from '../core/thread.js';
 import { describeEvent } from './format.js';

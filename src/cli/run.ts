@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../app/config.js';
 import { createContainer } from '../app/container.js';
-import { silentLogger } from '../app/logger.js';
+import { silentLogger } from '../support/logger.js';
 import { deriveStatus } from '../core/thread.js';
 import { readAnswers } from './answers.js';
 import { describeEvent, humanText } from './format.js';

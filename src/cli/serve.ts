@@ -16,7 +16,7 @@ export async function serve(config: AppConfig): Promise<void> {
     logger.info({ url: `http://${config.host}:${info.port}`, store: c.store.kind, linear: config.linear.apiKey ? 'linear.app' : 'local workspace' }, 'hardway is serving');
   });
   c.worker.start();
-  c.email?.imap?.start();
+  for (const source of c.sources) source.start();
 
   let stopping = false;
   const stop = (signal: keyof typeof exitCodeOnSecondSignal) => {

@@ -2,7 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../support/logger.js';
 import { errorResponse, onError } from './errors.js';
 import { requireJsonBody } from './json-body.js';
 import { loopbackOnly } from './loopback-only.js';

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { HardwayError, type ErrorCode } from '../core/errors.js';
-import type { Logger } from '../app/logger.js';
+import type { Logger } from '../support/logger.js';
 
 const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_input: 400,

@@ -5,7 +5,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import { rawMail, trustedPass } from '../email/support/mail.js';
 import { secrets, testEnv } from '../email/support/harness.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import { createLocalWorkspace } from '../../src/linear/local-workspace/local-workspace.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';

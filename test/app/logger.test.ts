@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { redactPaths } from '../../src/app/logger.js';
+import { redactPaths } from '../../src/support/logger.js';
 
 it('redacts keys, tokens, passwords and message bodies, keeping the thread id', () => {
   const lines: string[] = [];

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import type { ThreadEvent } from '../../src/core/events.js';
 import { threadPart } from '../loop/harness.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';

@@ -1,9 +1,10 @@
 // #9.4b: a thread whose run keeps failing for a reason outside the loop (here the store refusing every model step)
 // is held back by every worker with a growing backoff, then escalated to a human: never a hot loop.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/logger.js';
-import { ThreadService } from '../../src/app/thread-service.js';
-import { Worker, type RegisteredAgent, type RunFailurePolicy } from '../../src/app/worker.js';
+import { silentLogger } from '../../src/support/logger.js';
+import { ThreadService } from '../../src/runtime/thread-service.js';
+import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
+import { Worker, type RunFailurePolicy } from '../../src/runtime/worker.js';
 import { createLinearAssistant, LINEAR_ASSISTANT } from '../../src/agents/linear-assistant/agent.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';

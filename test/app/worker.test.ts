@@ -1,8 +1,10 @@
 // The worker around the loop: notifications a channel failed to deliver are swept up later; a thread whose agent
 // is unknown fails instead of being claimed forever.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/logger.js';
-import { Worker, type Notifier, type RegisteredAgent } from '../../src/app/worker.js';
+import { silentLogger } from '../../src/support/logger.js';
+import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
+import type { Notifier } from '../../src/runtime/channel-module.js';
+import { Worker } from '../../src/runtime/worker.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
 import { randomIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import { pendingNotifications, type Thread } from '../../src/core/thread.js';

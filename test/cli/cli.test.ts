@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { spawnOwned } from '../support/children.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import { createApprovalToken } from '../../src/channels/email/approval-token.js';
 import { emailApprovers } from '../../src/channels/email/intake.js';
 import { INBOUND_SOURCE } from '../../src/channels/email/thread-mapping.js';

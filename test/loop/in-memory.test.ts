@@ -1,8 +1,9 @@
 // #10.3: while a worker holds the lease, the thread lives in memory. It is read from the store once per run, and
 // again only when someone else wrote to it meanwhile; what the model sees is always the thread as stored.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/app/logger.js';
-import { Worker, type RegisteredAgent } from '../../src/app/worker.js';
+import { silentLogger } from '../../src/support/logger.js';
+import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
+import { Worker } from '../../src/runtime/worker.js';
 import type { NewEvent } from '../../src/core/events.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
 import { renderContext } from '../../src/core/render.js';

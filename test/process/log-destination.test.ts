@@ -1,6 +1,6 @@
 // The log destination under a pipe that fills or breaks, driven by a scripted writeSync (#9.11).
 import { describe, expect, it } from 'vitest';
-import { logDestination } from '../../src/app/log-destination.js';
+import { logDestination } from '../../src/support/log-destination.js';
 
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(code), { code });

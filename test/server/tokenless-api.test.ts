@@ -7,7 +7,7 @@ import { serve } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { silentLogger } from '../../src/support/logger.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { testWorkspace } from '../support/workspace.js';
 

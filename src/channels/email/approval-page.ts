@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import type { ReceiveOutcome, ThreadIntake } from '../../app/thread-service.js';
+import type { ReceiveOutcome, ThreadIntake } from '../../runtime/intake.js';
 import { HardwayError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
 import type { Clock } from '../../core/ids.js';

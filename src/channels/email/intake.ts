@@ -4,7 +4,7 @@
 // Rejected mail is logged and dropped, never answered: answering would confirm the address to spammers and feed
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
-import type { ThreadIntake } from '../../app/thread-service.js';
+import type { ThreadIntake } from '../../runtime/intake.js';
 import type { EventType, PreviousMessage } from '../../core/events.js';
 import type { HumanInput, MayApprove } from '../../core/human-input.js';
 import type { ThreadId } from '../../core/ids.js';

@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../../src/app/config.js';
 import { createContainer, type Container } from '../../../src/app/container.js';
-import { silentLogger } from '../../../src/app/logger.js';
+import { silentLogger } from '../../../src/support/logger.js';
 import type { ThreadId } from '../../../src/core/ids.js';
 import { randomIds } from '../../../src/core/ids.js';
 import { createLocalWorkspace, type LocalWorkspace } from '../../../src/linear/local-workspace/local-workspace.js';

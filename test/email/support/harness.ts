@@ -1,6 +1,6 @@
 // Wires the email channel for a test: in-memory SQLite store, fixed clock, sequential ids, recording logger and mailer,
 // and the thread service every channel writes through.
-import { ThreadService } from '../../../src/app/thread-service.js';
+import { ThreadService } from '../../../src/runtime/thread-service.js';
 import type { StepModel } from '../../../src/core/agent.js';
 import { readEmailConfig, type EmailConfig } from '../../../src/channels/email/config.js';
 import { createEmailIntake, EMAIL_CHANNEL, emailApprovers, type EmailIntake } from '../../../src/channels/email/intake.js';

@@ -1,15 +1,15 @@
 // The one intake (factor 11): everything from outside — a new message, a reply, an approval decision, a retry —
 // enters a thread through `receive`, whichever channel carried it. Load → decide → append with the deliveries →
 // retry on conflict only → wake a worker. No channel writes a person's input itself.
-import { decideHumanInput, decideOpening, type HumanInput, type InputMeaning, type InputMetadata, type MayApprove, type Opening, type Sender } from '../core/human-input.js';
+import { decideHumanInput, decideOpening, type HumanInput, type MayApprove, type Sender } from '../core/human-input.js';
 import { HardwayError } from '../core/errors.js';
-import type { ThreadEvent } from '../core/events.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { lastSeq, type Thread } from '../core/thread.js';
 import { retryOnConflict } from '../store/retry-on-conflict.js';
-import type { Delivery, ThreadStore } from '../store/thread-store.js';
-import type { RegisteredAgent } from './worker.js';
+import type { ThreadStore } from '../store/thread-store.js';
+import type { RegisteredAgent } from './agent-module.js';
+import type { Inbound, ReceiveOutcome, ThreadIntake } from './intake.js';
 
 export interface ThreadServiceOptions {
   store: ThreadStore;
@@ -25,21 +25,6 @@ export interface ThreadServiceOptions {
   approvers?: Readonly<Record<string, MayApprove>>;
   /** Tells the workers there is work (they also poll). */
   onWork?: (threadId: ThreadId) => void;
-}
-
-/** What a channel hands the intake, after it verified, parsed and identified the sender. */
-export type Inbound =
-  | { kind: 'start'; agent?: string; from: Sender; opening: Opening; delivery?: Delivery }
-  | { kind: 'input'; threadId: ThreadId; from: Sender; input: HumanInput; metadata?: InputMetadata; delivery?: Delivery };
-
-export type ReceiveOutcome =
-  | { kind: 'started'; threadId: ThreadId }
-  | { kind: 'recorded'; threadId: ThreadId; meaning: InputMeaning; events: ThreadEvent[] }
-  /** The delivery was received before: nothing was written. */
-  | { kind: 'duplicate'; threadId: ThreadId };
-
-export interface ThreadIntake {
-  receive(inbound: Inbound): Promise<ReceiveOutcome>;
 }
 
 export interface LaunchInput {

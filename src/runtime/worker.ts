@@ -1,7 +1,6 @@
 // Workers: claim ready threads by lease, run the loop for each, notify channels, release. Scales out by
 // running `hardway serve` on several machines against one PostgreSQL: the lease is the only coordination.
 import { randomUUID } from 'node:crypto';
-import type { AgentDefinition, StepModel } from '../core/agent.js';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import { decide } from '../core/decider.js';
 import { HardwayError } from '../core/errors.js';
@@ -9,19 +8,11 @@ import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
 import { foldState } from '../core/state.js';
-import { defaultHumanIntents, type Thread } from '../core/thread.js';
+import { defaultHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
-import type { Logger } from './logger.js';
-
-export interface RegisteredAgent {
-  definition: AgentDefinition;
-  model: StepModel;
-}
-
-/** A channel that delivers what a paused thread has for a human (see `ThreadState.pendingNotifications`). */
-export interface Notifier {
-  notify(thread: Thread): Promise<void>;
-}
+import type { Logger } from '../support/logger.js';
+import type { RegisteredAgent } from './agent-module.js';
+import type { Notifier } from './channel-module.js';
 
 /** What happens to a thread whose run throws for a reason outside the loop (the store refusing an append, say). */
 export interface RunFailurePolicy {

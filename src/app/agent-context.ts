@@ -1,0 +1,11 @@
+// What the composition root hands every agent module: the settings and the adapters built once per process.
+import type { Clock, IdSource } from '../core/ids.js';
+import type { LinearPort } from '../linear/linear-port.js';
+import type { AppConfig } from './config.js';
+
+export interface AgentContext {
+  config: AppConfig;
+  linear: LinearPort;
+  clock: Clock;
+  ids: IdSource;
+}

@@ -1,0 +1,41 @@
+// The email channel as a module, on when EMAIL_ADDRESS is set: intake (webhooks and IMAP), the approval page, and
+// the notifier that answers by SMTP. Invalid email settings stop the start with the exact problem.
+import type { Hono } from 'hono';
+import type { ChannelModule, OpenedChannel } from '../../runtime/channel-module.js';
+import { createApprovalPage } from './approval-page.js';
+import { readEmailConfig } from './config.js';
+import { createFileCursorStore } from './imap-cursor-store.js';
+import { createImapSource } from './imap-source.js';
+import { createEmailIntake, EMAIL_CHANNEL, emailApprovers } from './intake.js';
+import { createSmtpMailer } from './mailer.js';
+import { asThreadNotifier, createEmailNotifier } from './notifier.js';
+import { createEmailWebhooks } from './webhooks.js';
+
+/** Where the IMAP position is kept between runs, unless IMAP_CURSOR_FILE says otherwise. */
+const defaultCursorFile = './data/imap-cursor.json';
+
+export const emailChannel: ChannelModule = {
+  name: EMAIL_CHANNEL,
+  open(deps): OpenedChannel | undefined {
+    if (!deps.env.EMAIL_ADDRESS) return undefined;
+    const result = readEmailConfig({ PUBLIC_URL: `http://127.0.0.1:${deps.port}`, ...deps.env });
+    if (!result.ok) throw new Error(result.problem);
+    const config = result.config;
+    const logger = deps.logger.child({ channel: 'email' });
+    const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger };
+    const intake = createEmailIntake({ intake: deps.intake, store: deps.store, config, agent: deps.agent, logger });
+    const mounts: Record<string, Hono> = {
+      '/webhooks/email': createEmailWebhooks({ intake, config, logger }),
+      '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger }),
+    };
+    const notifier = config.smtpUrl
+      ? asThreadNotifier(createEmailNotifier({ ...common, config, mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))
+      : undefined;
+    if (!notifier) logger.warn({}, 'SMTP_URL is not set: the assistant cannot answer by email');
+    const cursorFile = deps.env.IMAP_CURSOR_FILE ?? defaultCursorFile;
+    const imap = config.imap
+      ? createImapSource({ settings: config.imap, intake, cursors: createFileCursorStore(cursorFile), logger, maxBytes: config.maxBytes })
+      : undefined;
+    return { mounts, approvers: { [EMAIL_CHANNEL]: emailApprovers(config) }, ...(notifier ? { notifier } : {}), sources: imap ? [imap] : [] };
+  },
+};
