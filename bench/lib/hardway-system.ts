@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { silentLogger } from '../../src/app/logger.js';
 import { ThreadService } from '../../src/app/thread-service.js';
 import { Worker, type RegisteredAgent } from '../../src/app/worker.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { summarize } from '../../src/agents/linear-assistant/policies.js';
 import { parseStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
@@ -14,7 +15,6 @@ import type { AgentDefinition, Tool } from '../../src/core/agent.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
 import { randomIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import { toJson } from '../../src/core/json.js';
-import { defaultHumanIntents } from '../../src/core/thread.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { email as scenarioEmail, longEmail, seedEmail, toolResult, tools, type Email } from '../scenarios/email-triage.js';
@@ -39,7 +39,7 @@ function benchAgent(): AgentDefinition {
   );
   return {
     name: AGENT,
-    humanIntents: defaultHumanIntents,
+    humanIntents: linearAssistantIntents,
     parseStep,
     tools: agentTools,
     // The Linear Assistant's own wording of an approval request, as its policies write it.
@@ -65,7 +65,7 @@ export const hardwaySystem: BenchSystem = {
 
 async function openHardway(context: SystemContext): Promise<SystemInstance> {
   const path = join(context.dir, 'hardway.sqlite');
-  const store: ThreadStore = await openStore({ databaseUrl: path });
+  const store: ThreadStore = await openStore({ databaseUrl: path, humanIntents: (agent) => (agent === AGENT ? linearAssistantIntents : undefined) });
   // A second connection for what the bench reads and seeds behind the store's back (same file, WAL).
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 10000');

@@ -6,6 +6,7 @@ import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { createRedactor } from '../core/redactor.js';
+import type { HumanIntents } from '../core/thread.js';
 import { createLinearAssistant, LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
 import { linearAssistantModel } from '../agents/linear-assistant/model.js';
 import type { LinearPort } from '../linear/linear-port.js';
@@ -62,7 +63,10 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
   const ids = overrides.ids ?? randomIds;
   const clock = overrides.clock ?? systemClock;
-  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock })), redact);
+  // The agent registry: every reader of a thread's status learns its agent's human intents from here.
+  const agents = new Map<string, RegisteredAgent>();
+  const humanIntents = (agent: string): HumanIntents | undefined => agents.get(agent)?.definition.humanIntents;
+  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents })), redact);
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
@@ -74,7 +78,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   });
   const model =
     overrides.model ?? (config.llm.ok ? linearAssistantModel(config.llm.config) : unconfiguredModel(config.llm.problem));
-  const agents = new Map<string, RegisteredAgent>([[LINEAR_ASSISTANT, { definition, model }]]);
+  agents.set(LINEAR_ASSISTANT, { definition, model });
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
   const built: { intake?: ThreadService } = {};
   const email = openEmailChannel({
@@ -83,6 +87,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     store,
     intake: { receive: async (inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
     agent: LINEAR_ASSISTANT,
+    humanIntents,
     ids,
     clock,
     logger,

@@ -3,6 +3,7 @@
 import type { Hono } from 'hono';
 import type { MayApprove } from '../core/human-input.js';
 import type { Clock, IdSource } from '../core/ids.js';
+import type { HumanIntents } from '../core/thread.js';
 import {
   asThreadNotifier,
   createApprovalPage,
@@ -37,6 +38,8 @@ export interface EmailChannelDeps {
   /** Where everything received is written. */
   intake: ThreadIntake;
   agent: string;
+  /** Each agent's human intents, from the agent registry. */
+  humanIntents: (agent: string) => HumanIntents | undefined;
   ids: IdSource;
   clock: Clock;
   logger: Logger;
@@ -50,11 +53,11 @@ export function openEmailChannel(deps: EmailChannelDeps): EmailChannel | undefin
   if (!result.ok) throw new Error(result.problem);
   const config = result.config;
   const logger = deps.logger.child({ channel: 'email' });
-  const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger };
+  const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents };
   const intake = createEmailIntake({ intake: deps.intake, store: deps.store, config, agent: deps.agent, logger });
   const mounts: Record<string, Hono> = {
     '/webhooks/email': createEmailWebhooks({ intake, config, logger }),
-    '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger }),
+    '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger, humanIntents: deps.humanIntents }),
   };
   const notifier = config.smtpUrl
     ? asThreadNotifier(createEmailNotifier({ ...common, config, mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import type { AgentDefinition, Step } from '../../core/agent.js';
 import type { ToolError } from '../../core/events.js';
 import { systemClock, type Clock } from '../../core/ids.js';
-import { defaultHumanIntents, type Thread } from '../../core/thread.js';
+import type { Thread } from '../../core/thread.js';
 import { LinearError } from '../../linear/linear-error.js';
 import type { LinearPort } from '../../linear/linear-port.js';
+import { linearAssistantIntents } from './human-intents.js';
 import { approvalFor, defaultApprovalPolicy, type ApprovalPolicy } from './policies.js';
 import { ReferenceCache } from './reference-cache.js';
 import { parseStep } from './steps.js';
@@ -40,7 +41,7 @@ export function createLinearAssistant(options: LinearAssistantOptions): AgentDef
   const cache = new ReferenceCache(ttl, options.clock ?? systemClock);
   return {
     name: LINEAR_ASSISTANT,
-    humanIntents: defaultHumanIntents,
+    humanIntents: linearAssistantIntents,
     parseStep,
     tools: linearTools(options.linear, cache),
     approvalFor: approvalFor(options.policy ?? defaultApprovalPolicy),
