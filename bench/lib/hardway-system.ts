@@ -9,7 +9,7 @@ import { ThreadService } from '../../src/app/thread-service.js';
 import { Worker, type RegisteredAgent } from '../../src/app/worker.js';
 import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { summarize } from '../../src/agents/linear-assistant/policies.js';
-import { parseStep } from '../../src/agents/linear-assistant/steps.js';
+import { parseStep, type LinearStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import type { AgentDefinition, Tool } from '../../src/core/agent.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
@@ -33,7 +33,7 @@ function packageVersion(path: string): string {
   }
 }
 
-function benchAgent(): AgentDefinition {
+function benchAgent(): AgentDefinition<LinearStep> {
   const agentTools: Record<string, Tool> = Object.fromEntries(
     tools.map((spec) => [spec.name, { mutates: spec.approval === true, run: async () => toJson(toolResult(spec.name)) } satisfies Tool]),
   );

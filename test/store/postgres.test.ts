@@ -30,7 +30,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     const url = await freshDatabase();
     const stores: ThreadStore[] = [];
     const openOne = async (): Promise<ThreadStore> => {
-      const store = await openStore({ databaseUrl: url, ...deps, humanIntents: linearIntentsForEveryAgent });
+      const store = await openStore({ databaseUrl: url, ...deps });
       stores.push(store);
       return store;
     };

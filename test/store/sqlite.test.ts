@@ -28,7 +28,7 @@ describeStoreContract('sqlite', async (deps) => {
   const path = join(tempDir(), 'store.sqlite');
   const stores: ThreadStore[] = [];
   const openOne = async (): Promise<ThreadStore> => {
-    const store = await openStore({ databaseUrl: path, ...deps, humanIntents: linearIntentsForEveryAgent });
+    const store = await openStore({ databaseUrl: path, ...deps });
     stores.push(store);
     return store;
   };

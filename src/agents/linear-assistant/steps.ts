@@ -52,6 +52,8 @@ export const stepSchemas = {
 
 export type Intent = keyof typeof stepSchemas;
 export type StepArgs<I extends Intent> = z.infer<(typeof stepSchemas)[I]>;
+/** The Linear Assistant's step union: each intent with its own arguments, as its tools and policies receive them. */
+export type LinearStep = { [I in Intent]: { intent: I; args: StepArgs<I> } }[Intent];
 export const intents = Object.keys(stepSchemas) as Intent[];
 
 export function isIntent(value: string): value is Intent {
@@ -59,7 +61,7 @@ export function isIntent(value: string): value is Intent {
 }
 
 /** Validates one model output; the reason is short enough to show the model in an `<error>` tag. */
-export function parseStep(value: unknown): StepParse {
+export function parseStep(value: unknown): StepParse<LinearStep> {
   if (!isJsonObject(value)) return { ok: false, reason: 'expected one JSON object with an "intent"' };
   const { intent, ...rest } = value;
   if (typeof intent !== 'string') return { ok: false, reason: 'missing "intent"' };
@@ -75,7 +77,10 @@ export function parseStep(value: unknown): StepParse {
     return { ok: false, reason: `invalid ${intent}: ${issues.join('; ')}` };
   }
   const args = dropNulls(toJson(parsed.data));
-  return isJsonObject(args) ? { ok: true, step: { intent, args } } : { ok: false, reason: 'arguments must be an object' };
+  if (!isJsonObject(args)) return { ok: false, reason: 'arguments must be an object' };
+  // `args` passed this intent's schema just above (dropping nulls leaves nullish fields valid); zod's output type
+  // cannot follow `intent` through the schema table, so the pairing is stated once, here.
+  return { ok: true, step: { intent, args } as LinearStep };
 }
 
 /**
@@ -124,11 +129,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     else return undefined;
   }
   return current;
-}
-
-/** Re-validates stored arguments into the typed shape a handler expects. */
-export function argsOf<I extends Intent>(intent: I, args: unknown): StepArgs<I> {
-  return stepSchemas[intent].parse(args) as StepArgs<I>;
 }
 
 /** BAML fills absent optional fields with null; leaving them out keeps the context and call identity clean. */

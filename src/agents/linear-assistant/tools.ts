@@ -1,51 +1,50 @@
 // The Linear Assistant's tools: deterministic code that turns a validated step into LinearPort calls.
 import type { Tool, ToolContext } from '../../core/agent.js';
-import type { Json, JsonObject } from '../../core/json.js';
+import type { Json } from '../../core/json.js';
 import { toJson } from '../../core/json.js';
 import type { IssueChanges, LinearPort } from '../../linear/linear-port.js';
+import type { HumanIntent } from './human-intents.js';
 import type { ReferenceCache } from './reference-cache.js';
-import { argsOf, type Intent } from './steps.js';
+import type { Intent, StepArgs } from './steps.js';
 
-export type ToolIntent = Exclude<Intent, 'request_more_information' | 'request_approval' | 'done_for_now'>;
+export type ToolIntent = Exclude<Intent, HumanIntent>;
+
+/** Each tool receives its own step's arguments, validated by `parseStep`. */
+export type LinearTools = { [I in ToolIntent]: Tool<StepArgs<I>> };
 
 const opt = <K extends string, V>(key: K, value: V | null | undefined): Partial<Record<K, V>> =>
   value === null || value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
-function read(run: (args: JsonObject, ctx: ToolContext) => Promise<unknown>): Tool {
+function read<A>(run: (args: A, ctx: ToolContext) => Promise<unknown>): Tool<A> {
   return { mutates: false, run: async (args, ctx) => toJson(await run(args, ctx)) };
 }
 
-function write(run: (args: JsonObject, ctx: ToolContext) => Promise<unknown>): Tool {
+function write<A>(run: (args: A, ctx: ToolContext) => Promise<unknown>): Tool<A> {
   return { mutates: true, run: async (args, ctx) => toJson(await run(args, ctx)) };
 }
 
-export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<ToolIntent, Tool> {
+export function linearTools(linear: LinearPort, cache: ReferenceCache): LinearTools {
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => cache.get(key, load);
   return {
     list_teams: read(async (_args, { signal }) => ({ teams: await cached('teams', () => linear.listTeams({ signal })) })),
-    list_users: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_users', args);
+    list_users: read(async ({ team_id }, { signal }) => {
       return { users: await cached(`users:${team_id ?? ''}`, () => linear.listUsers(opt('teamId', team_id), { signal })) };
     }),
-    list_workflow_states: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_workflow_states', args);
+    list_workflow_states: read(async ({ team_id }, { signal }) => {
       return { states: await cached(`states:${team_id ?? ''}`, () => linear.listWorkflowStates(opt('teamId', team_id), { signal })) };
     }),
-    list_labels: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_labels', args);
+    list_labels: read(async ({ team_id }, { signal }) => {
       return { labels: await cached(`labels:${team_id ?? ''}`, () => linear.listLabels(opt('teamId', team_id), { signal })) };
     }),
-    search_issues: read(async (args, { signal }) => {
-      const a = argsOf('search_issues', args);
+    search_issues: read(async (a, { signal }) => {
       const issues = await linear.searchIssues(
         { ...opt('query', a.query), ...opt('teamId', a.team_id), ...opt('assigneeId', a.assignee_id), ...opt('stateName', a.state_name), ...opt('limit', a.limit) },
         { signal },
       );
       return { issues };
     }),
-    get_issue: read(async (args, { signal }) => ({ issue: await linear.getIssue(argsOf('get_issue', args).issue_id, { signal }) })),
-    create_issue: write(async (args, { signal, idempotencyKey }) => {
-      const { issue: d } = argsOf('create_issue', args);
+    get_issue: read(async ({ issue_id }, { signal }) => ({ issue: await linear.getIssue(issue_id, { signal }) })),
+    create_issue: write(async ({ issue: d }, { signal, idempotencyKey }) => {
       const issue = await linear.createIssue(
         {
           title: d.title,
@@ -60,8 +59,7 @@ export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<T
       );
       return { issue };
     }),
-    update_issue: write(async (args, { signal, idempotencyKey }) => {
-      const { issue_ids, changes: c } = argsOf('update_issue', args);
+    update_issue: write(async ({ issue_ids, changes: c }, { signal, idempotencyKey }) => {
       const changes: IssueChanges = {
         ...opt('title', c.title),
         ...opt('description', c.description),
@@ -85,8 +83,7 @@ export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<T
       if (updated.length === 0) throw firstError;
       return failed.length ? { updated, failed } : { updated };
     }),
-    add_comment: write(async (args, { signal, idempotencyKey }) => {
-      const { issue_id, body } = argsOf('add_comment', args);
+    add_comment: write(async ({ issue_id, body }, { signal, idempotencyKey }) => {
       return { comment: await linear.addComment(issue_id, body, { signal, idempotencyKey }) };
     }),
   };

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { approvalFor as policyOf, defaultApprovalPolicy, type ApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
-import { intents, parseStep } from '../../../src/agents/linear-assistant/steps.js';
-import type { Step } from '../../../src/core/agent.js';
+import { intents, parseStep, type LinearStep } from '../../../src/agents/linear-assistant/steps.js';
 import { createEvolve, foldState } from '../../../src/core/state.js';
 import type { Thread } from '../../../src/core/thread.js';
 import { call, decided, ev, thread } from '../../core/fixtures.js';
@@ -25,9 +24,9 @@ const states = thread(
   ev('step_decided', decided(2, 'list_users')),
   ev('tool_succeeded', { callId: call(2), intent: 'list_users', result: { users: [{ id: 'u-sarah', name: 'Sarah', email: 's@c' }] } }),
 );
-const update = (changes: Record<string, unknown>, ids = ['OPS-1']): Step => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
+const update = (changes: Record<string, unknown>, ids = ['OPS-1']): LinearStep => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
 /** The policy as the decider calls it: with the state the thread's events fold to. */
-const approvalFor = (policy: ApprovalPolicy) => (step: Step, t: Thread) => policyOf(policy)(step, t, foldState(t.events, linearAssistantIntents));
+const approvalFor = (policy: ApprovalPolicy) => (step: LinearStep, t: Thread) => policyOf(policy)(step, t, foldState(t.events, linearAssistantIntents));
 const needs = approvalFor(defaultApprovalPolicy);
 
 describe('approval policy', () => {
