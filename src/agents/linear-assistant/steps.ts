@@ -3,52 +3,20 @@
 import { z } from 'zod';
 import type { StepParse } from '../../core/agent.js';
 import { isJsonObject, toJson, type Json } from '../../core/json.js';
+import { linearToolSpecs } from './tools.js';
 
-const id = z.string().trim().min(1).max(200);
-const optionalId = id.nullish();
-const priority = z.number().int().min(0).max(4).nullish();
+const message = z.object({ message: z.string().trim().min(1) });
 
-export const issueDraft = z.object({
-  title: z.string().trim().min(1).max(500),
-  description: z.string().max(50_000).nullish(),
-  team_id: id,
-  assignee_id: optionalId,
-  state_id: optionalId,
-  priority,
-  label_ids: z.array(id).max(50).nullish(),
-});
-
-export const issueChanges = z
-  .object({
-    title: z.string().trim().min(1).max(500).nullish(),
-    description: z.string().max(50_000).nullish(),
-    state_id: optionalId,
-    assignee_id: optionalId,
-    priority,
-    label_ids: z.array(id).max(50).nullish(),
-  })
-  .refine((c) => Object.values(c).some((v) => v !== null && v !== undefined), { message: 'changes must change something' });
-
+/** Every step the model may return: each tool's arguments (from its table entry), and the human intents'. */
 export const stepSchemas = {
-  list_teams: z.object({}),
-  list_users: z.object({ team_id: optionalId }),
-  list_workflow_states: z.object({ team_id: optionalId }),
-  list_labels: z.object({ team_id: optionalId }),
-  search_issues: z.object({
-    query: z.string().max(500).nullish(),
-    team_id: optionalId,
-    assignee_id: optionalId,
-    state_name: z.string().max(100).nullish(),
-    limit: z.number().int().min(1).max(50).nullish(),
-  }),
-  get_issue: z.object({ issue_id: id }),
-  create_issue: z.object({ issue: issueDraft }),
-  update_issue: z.object({ issue_ids: z.array(id).min(1).max(50), changes: issueChanges }),
-  add_comment: z.object({ issue_id: id, body: z.string().trim().min(1).max(50_000) }),
-  request_more_information: z.object({ message: z.string().trim().min(1) }),
-  request_approval: z.object({ message: z.string().trim().min(1) }),
-  done_for_now: z.object({ message: z.string().trim().min(1) }),
+  ...(Object.fromEntries(Object.entries(linearToolSpecs).map(([intent, spec]) => [intent, spec.schema])) as ToolSchemas),
+  request_more_information: message,
+  request_approval: message,
+  done_for_now: message,
 } as const;
+
+// The table's own pairing of each intent with its schema, which Object.fromEntries cannot carry in its type.
+type ToolSchemas = { [I in keyof typeof linearToolSpecs]: (typeof linearToolSpecs)[I]['schema'] };
 
 export type Intent = keyof typeof stepSchemas;
 export type StepArgs<I extends Intent> = z.infer<(typeof stepSchemas)[I]>;
