@@ -7,5 +7,3 @@ export const linearAssistantIntents = {
   // Asking "shall I go ahead?" in words: an approver's decision answers it as an approval.
   approval: ['request_approval'],
 } as const satisfies HumanIntents;
-
-export type HumanIntent = (typeof linearAssistantIntents)['ask' | 'done'][number];
