@@ -8,14 +8,14 @@ import { silentLogger } from '../../src/support/logger.js';
 import { ThreadService } from '../../src/runtime/thread-service.js';
 import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
 import { Worker } from '../../src/runtime/worker.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { summarize } from '../../src/agents/linear-assistant/policies.js';
-import { parseStep } from '../../src/agents/linear-assistant/steps.js';
+import { parseStep, type LinearStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import type { AgentDefinition, Tool } from '../../src/core/agent.js';
 import { defaultGuardLimits } from '../../src/core/guards.js';
 import { randomIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import { toJson } from '../../src/core/json.js';
-import { defaultHumanIntents } from '../../src/core/thread.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { email as scenarioEmail, longEmail, seedEmail, toolResult, tools, type Email } from '../scenarios/email-triage.js';
@@ -34,13 +34,13 @@ function packageVersion(path: string): string {
   }
 }
 
-function benchAgent(): AgentDefinition {
+function benchAgent(): AgentDefinition<LinearStep> {
   const agentTools: Record<string, Tool> = Object.fromEntries(
     tools.map((spec) => [spec.name, { mutates: spec.approval === true, run: async () => toJson(toolResult(spec.name)) } satisfies Tool]),
   );
   return {
     name: AGENT,
-    humanIntents: defaultHumanIntents,
+    humanIntents: linearAssistantIntents,
     parseStep,
     tools: agentTools,
     // The Linear Assistant's own wording of an approval request, as its policies write it.
@@ -66,7 +66,7 @@ export const hardwaySystem: BenchSystem = {
 
 async function openHardway(context: SystemContext): Promise<SystemInstance> {
   const path = join(context.dir, 'hardway.sqlite');
-  const store: ThreadStore = await openStore({ databaseUrl: path });
+  const store: ThreadStore = await openStore({ databaseUrl: path, humanIntents: (agent) => (agent === AGENT ? linearAssistantIntents : undefined) });
   // A second connection for what the bench reads and seeds behind the store's back (same file, WAL).
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 10000');

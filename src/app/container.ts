@@ -7,6 +7,7 @@ import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { createRedactor } from '../core/redactor.js';
+import type { HumanIntents } from '../core/thread.js';
 import type { LinearPort } from '../linear/linear-port.js';
 import { createApp } from '../server/app.js';
 import type { HealthCheck } from '../server/routes/health.js';
@@ -71,14 +72,15 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redact, ...(overrides.logDestination ? { destination: overrides.logDestination } : {}) });
   const ids = overrides.ids ?? randomIds;
   const clock = overrides.clock ?? systemClock;
-  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock })), redact);
+  // The agent registry: every reader of a thread's status learns its agent's human intents from here.
+  const agents = new Map<string, RegisteredAgent>();
+  const humanIntents = (agent: string): HumanIntents | undefined => agents.get(agent)?.definition.humanIntents;
+  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents })), redact);
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
   const agentContext = { config, linear, clock, ids };
-  const agents = new Map<string, RegisteredAgent>(
-    agentModules.map((m) => [m.name, { definition: m.definition(agentContext), model: overrides.model ?? m.model(agentContext) }]),
-  );
+  for (const m of agentModules) agents.set(m.name, { definition: m.definition(agentContext), model: overrides.model ?? m.model(agentContext) });
   const defaultAgent = agentModules[0].name;
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
   const built: { intake?: ThreadService } = {};
@@ -88,6 +90,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     store,
     intake: { receive: async (inbound: Inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
     agent: defaultAgent,
+    humanIntents,
     ids,
     clock,
     logger,

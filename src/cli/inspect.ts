@@ -5,7 +5,7 @@ import { createContainer, type Container } from '../app/container.js';
 import { silentLogger } from '../support/logger.js';
 import type { Response } from '../runtime/thread-service.js';
 import { parseThreadId, type ThreadId } from '../core/ids.js';
-import { deriveStatus, threadStatuses, type ThreadStatus } from '../core/thread.js';
+import { deriveStatus, noHumanIntents, threadStatuses, type ThreadStatus } from '../core/thread.js';
 import { describeEvent } from './format.js';
 
 async function withContainer<T>(config: AppConfig, run: (c: Container) => Promise<T>): Promise<T> {
@@ -38,7 +38,7 @@ export async function listThreads(config: AppConfig, options: { status?: string;
 export async function showThread(config: AppConfig, raw: string): Promise<void> {
   await withContainer(config, async (c) => {
     const thread = await c.service.load(threadId(raw));
-    const humanIntents = c.agents.get(thread.agent)?.definition.humanIntents;
+    const humanIntents = c.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents;
     console.log(`${thread.id}  ${thread.agent}  ${deriveStatus(thread.events, humanIntents)}`);
     let input = 0;
     let output = 0;

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../app/config.js';
 import { createContainer } from '../app/container.js';
 import { silentLogger } from '../support/logger.js';
-import { deriveStatus } from '../core/thread.js';
+import { deriveStatus, noHumanIntents } from '../core/thread.js';
 import { readAnswers } from './answers.js';
 import { describeEvent, humanText } from './format.js';
 
@@ -40,7 +40,7 @@ export async function runInTerminal(config: AppConfig, message: string, from: st
       clearSpin();
       for (const e of thread.events.slice(shown)) console.log(describeEvent(e));
       shown = thread.events.length;
-      const status = deriveStatus(thread.events, c.agents.get(thread.agent)?.definition.humanIntents);
+      const status = deriveStatus(thread.events, c.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents);
       const text = [...thread.events].reverse().map(humanText).find((t) => t !== undefined);
       switch (status) {
         case 'done':

@@ -6,13 +6,19 @@ import type { RenderOptions } from './render.js';
 import type { ThreadState } from './state.js';
 import type { HumanIntents, Thread } from './thread.js';
 
-/** One validated next step: the model's output with `intent` split from its arguments. */
+/**
+ * One validated next step: the model's output with `intent` split from its arguments. An agent's own step union
+ * narrows both; the core, which runs any agent, sees this erased form.
+ */
 export interface Step {
   intent: string;
   args: JsonObject;
 }
 
-export type StepParse = { ok: true; step: Step } | { ok: false; reason: string };
+export type StepParse<S extends Step = Step> = { ok: true; step: S } | { ok: false; reason: string };
+
+/** The arguments of the step of `S` with intent `I`. */
+export type ArgsOf<S extends Step, I extends S['intent']> = Extract<S, { intent: I }>['args'];
 
 export interface ToolContext {
   threadId: ThreadId;
@@ -22,12 +28,18 @@ export interface ToolContext {
   signal: AbortSignal;
 }
 
-export interface Tool {
+export interface Tool<A = JsonObject> {
   /** Changes something outside the thread (create, update, comment). */
   mutates: boolean;
-  /** Receives arguments that already passed the agent's validation. Throws on failure; `toToolError` maps it. */
-  run(args: JsonObject, context: ToolContext): Promise<Json>;
+  /**
+   * Receives its step's arguments, already validated by the agent's `parseStep` (stored ones again after a
+   * reload). Throws on failure; `toToolError` maps it.
+   */
+  run(args: A, context: ToolContext): Promise<Json>;
 }
+
+/** A tool for each intent of `S` that is one: each receives its own step's arguments. */
+export type ToolsOf<S extends Step> = { readonly [I in S['intent']]?: Tool<ArgsOf<S, I>> };
 
 export interface ApprovalNeed {
   policy: string;
@@ -35,17 +47,25 @@ export interface ApprovalNeed {
   summary: string;
 }
 
-export interface AgentDefinition {
+/**
+ * An agent over its step union `S`. The decider and the loop run any agent through the erased
+ * `AgentDefinition` (methods keep a typed definition assignable to it); an agent's own code sees `S`.
+ */
+export interface AgentDefinition<S extends Step = Step> {
   name: string;
+  /** Which of its intents hand the thread to a human; nothing else in the core knows an agent's intents. */
   humanIntents: HumanIntents;
-  /** Validates whatever the model produced into a step (zod at the agent's edge). */
-  parseStep(value: unknown): StepParse;
-  tools: Readonly<Record<string, Tool>>;
+  /**
+   * Validates whatever the model produced, `{ intent, ...args }`, into a step (zod at the agent's edge). Stored
+   * arguments pass here again before a tool re-runs them, so a tool only ever sees validated arguments.
+   */
+  parseStep(value: unknown): StepParse<S>;
+  tools: ToolsOf<S>;
   /** Policy in code: whether this step must wait for a human's approval. The model cannot skip it. */
-  approvalFor(step: Step, thread: Thread, state: ThreadState): ApprovalNeed | undefined;
+  approvalFor(step: S, thread: Thread, state: ThreadState): ApprovalNeed | undefined;
   toToolError(error: unknown): ToolError;
   /** Steps decided by code before the model's first step (factor 13: pre-fetch what the model will need). */
-  prefetch?(thread: Thread): Step[];
+  prefetch?(thread: Thread): S[];
   render?: RenderOptions;
 }
 

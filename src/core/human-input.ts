@@ -2,14 +2,14 @@
 // once for every channel. A channel only turns what it received into a typed input and says who sent it.
 //
 // One rule, whichever channel carried it: an approver's decision on a pending approval, or on the agent's own
-// `request_approval` question, records `approval_granted`/`approval_denied`; anyone else's "approve" is their words,
+// yes-or-no question (an intent it lists in `humanIntents.approval`), records `approval_granted`/`approval_denied`; anyone else's "approve" is their words,
 // recorded as feedback and never as consent; free text is `human_replied`, and its meaning comes from its place.
 import type { AgentDefinition } from './agent.js';
 import { HardwayError } from './errors.js';
 import type { AttachmentMeta, EmailReceived, EventDataByType, EventType, NewEvent } from './events.js';
 import type { CallId, Clock, IdSource } from './ids.js';
 import { foldState, retryAllowed, type ThreadState } from './state.js';
-import type { Thread } from './thread.js';
+import type { HumanIntents, Thread } from './thread.js';
 
 /** Who sent an input, as the channel that carried it established: `id` is an address or a name, when known. */
 export interface Sender {
@@ -79,9 +79,6 @@ export interface HumanInputDecision {
 
 type EventInit = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
 
-// The agent's own way of asking for a yes or no in words; its answer is a decision like any other.
-const APPROVAL_QUESTION = 'request_approval';
-
 export function decideOpening(from: Sender, opening: Opening, ctx: Pick<HumanInputContext, 'ids' | 'clock'>): NewEvent {
   const init: EventInit =
     opening.kind === 'email'
@@ -120,7 +117,7 @@ export function decideHumanInput(
       return words(input.text, 'answer');
     }
     case 'decision': {
-      const target = decisionTarget(state);
+      const target = decisionTarget(state, ctx.agent.humanIntents);
       if (target === undefined || (input.callId !== undefined && target.callId !== input.callId)) {
         if (input.text !== undefined && input.callId === undefined) return words(input.text, 'message');
         throw new HardwayError('invalid_state', `thread ${thread.id} is ${state.status}, not awaiting an approval`);
@@ -150,14 +147,18 @@ export function decideHumanInput(
   }
 }
 
-/** What a decision is about: the pending call, or the agent's question asking for a yes or no (no call). */
-function decisionTarget(state: ThreadState): { callId?: CallId } | undefined {
+/**
+ * What a decision is about: the pending call, or the agent's question asking for a yes or no (no call), which is
+ * the agent's own way of asking for one in words: its answer is a decision like any other.
+ */
+function decisionTarget(state: ThreadState, humanIntents: HumanIntents): { callId?: CallId } | undefined {
   if (state.status === 'awaiting_approval') {
     // Awaiting approval, the newest request is the one still pending.
     if (state.pendingApproval === undefined) throw new HardwayError('invalid_state', 'no approval request found');
     return { callId: state.pendingApproval.data.callId };
   }
-  if (state.status === 'awaiting_human' && state.lastDecision?.data.intent === APPROVAL_QUESTION) return {};
+  const asked = state.lastDecision?.data.intent;
+  if (state.status === 'awaiting_human' && asked !== undefined && (humanIntents.approval ?? []).includes(asked)) return {};
   return undefined;
 }
 

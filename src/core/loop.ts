@@ -168,6 +168,10 @@ async function runTool(
   if (tool === undefined) {
     return { ok: false, error: { kind: 'unknown_tool', message: `no tool handles "${decided.data.intent}"`, retryable: false } };
   }
+  // The log holds arguments as data: they pass the agent's edge again (after a reload, or from an older version
+  // of its schema) so the tool receives its own step's typed arguments and never re-validates them.
+  const parsed = deps.agent.parseStep({ ...decided.data.args, intent: decided.data.intent });
+  if (!parsed.ok) return { ok: false, error: { kind: 'invalid_input', message: parsed.reason, retryable: false } };
   const timeoutMs = deps.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   const timeout = AbortSignal.timeout(timeoutMs);
   const toolSignal = AbortSignal.any([signal, timeout]);
@@ -179,7 +183,7 @@ async function runTool(
   });
   try {
     const result = await Promise.race([
-      tool.run(decided.data.args, {
+      tool.run(parsed.step.args, {
         threadId: thread.id,
         callId: decided.data.callId,
         idempotencyKey: decided.data.idempotencyKey,

@@ -24,18 +24,21 @@ export const threadStatuses = [
   'failed',
 ] as const satisfies readonly ThreadStatus[];
 
-/** Intents that hand the thread to a human; an agent may add its own. */
+/** The intents with which an agent hands its thread to a human: each agent declares its own. */
 export interface HumanIntents {
   /** The model asks a question and waits for the answer. */
   ask: readonly string[];
   /** The model says it has finished. */
   done: readonly string[];
+  /** Those `ask` intents that ask for a yes or no: a human's decision answers them like an approval. */
+  approval?: readonly string[];
 }
 
-export const defaultHumanIntents: HumanIntents = {
-  ask: ['request_more_information', 'request_approval'],
-  done: ['done_for_now'],
-};
+/**
+ * An agent that hands nothing to a human: what a reader that does not know the thread's agent folds with. Its
+ * threads never count as waiting for a human, so nothing that decides on a human's turn may use it.
+ */
+export const noHumanIntents: HumanIntents = { ask: [], done: [] };
 
 export function lastSeq(thread: Pick<Thread, 'events'>): number {
   return thread.events.at(-1)?.seq ?? 0;
@@ -51,7 +54,7 @@ export function findDecision(events: readonly ThreadEvent[], callId: CallId): Ev
  */
 export function pendingCall(
   events: readonly ThreadEvent[],
-  humanIntents: HumanIntents = defaultHumanIntents,
+  humanIntents: HumanIntents,
 ): EventOf<'step_decided'> | undefined {
   return foldState(events, humanIntents).pendingCall;
 }
@@ -59,7 +62,7 @@ export function pendingCall(
 /** Whether the approval a call needs has been given after it was requested. */
 export function approvalState(events: readonly ThreadEvent[], callId: CallId): ApprovalStatus {
   // Which intents ask a human does not change what was requested, granted or denied.
-  return approvalOf(foldState(events, defaultHumanIntents), callId);
+  return approvalOf(foldState(events, noHumanIntents), callId);
 }
 
 /**
@@ -68,7 +71,7 @@ export function approvalState(events: readonly ThreadEvent[], callId: CallId): A
  */
 export function deriveStatus(
   events: readonly ThreadEvent[],
-  humanIntents: HumanIntents = defaultHumanIntents,
+  humanIntents: HumanIntents,
 ): DerivedStatus {
   return statusAfter('ready', events, humanIntents);
 }
@@ -77,7 +80,7 @@ export function deriveStatus(
  * Whether a human may ask the thread to try again: it failed, or a guard escalated it and nobody has answered
  * since. A thread waiting for an answer to its own question or an approval wants that answer, not a retry.
  */
-export function canRetry(events: readonly ThreadEvent[], humanIntents: HumanIntents = defaultHumanIntents): boolean {
+export function canRetry(events: readonly ThreadEvent[], humanIntents: HumanIntents): boolean {
   return retryAllowed(foldState(events, humanIntents));
 }
 
@@ -87,7 +90,7 @@ export function canRetry(events: readonly ThreadEvent[], humanIntents: HumanInte
  */
 export function pendingNotifications(
   events: readonly ThreadEvent[],
-  humanIntents: HumanIntents = defaultHumanIntents,
+  humanIntents: HumanIntents,
 ): ThreadEvent[] {
   return [...foldState(events, humanIntents).pendingNotifications];
 }

@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import type { MayApprove } from '../core/human-input.js';
 import type { Clock, IdSource } from '../core/ids.js';
-import type { Thread } from '../core/thread.js';
+import type { HumanIntents, Thread } from '../core/thread.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
 import type { ThreadIntake } from './intake.js';
@@ -40,6 +40,8 @@ export interface ChannelContext {
   intake: ThreadIntake;
   /** The agent a conversation started on the channel is given. */
   agent: string;
+  /** Each agent's human intents, by agent name: what a channel reads a thread's status and questions with. */
+  humanIntents: (agent: string) => HumanIntents | undefined;
   ids: IdSource;
   clock: Clock;
   logger: Logger;

@@ -8,7 +8,7 @@ import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
 import { foldState } from '../core/state.js';
-import { defaultHumanIntents } from '../core/thread.js';
+import { noHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
 import type { RegisteredAgent } from './agent-module.js';
@@ -277,7 +277,7 @@ export class Worker {
       for (const summary of page.threads) {
         const thread = await this.options.store.load(summary.id);
         if (thread === undefined) continue;
-        const humanIntents = this.options.agents.get(thread.agent)?.definition.humanIntents ?? defaultHumanIntents;
+        const humanIntents = this.options.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents;
         if (foldState(thread.events, humanIntents).pendingNotifications.length === 0) continue;
         swept++;
         await this.notify(thread.id, this.options.logger.child({ thread_id: thread.id }));

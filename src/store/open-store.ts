@@ -28,7 +28,7 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): StoreLocation
   return { kind: 'sqlite', path: url || defaultSqlitePath };
 }
 
-export async function openStore(options: OpenStoreOptions = {}): Promise<ThreadStore> {
+export async function openStore(options: OpenStoreOptions): Promise<ThreadStore> {
   const { databaseUrl, ...deps } = options;
   const location = parseDatabaseUrl(databaseUrl);
   switch (location.kind) {

@@ -1,7 +1,7 @@
 // What a store is given from outside: time and ids (injected so tests are deterministic) and each agent's intents.
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import type { NewEvent } from '../core/events.js';
-import { defaultHumanIntents, statusAfter, type DerivedStatus, type HumanIntents } from '../core/thread.js';
+import { noHumanIntents, statusAfter, type DerivedStatus, type HumanIntents } from '../core/thread.js';
 
 export interface StoreDeps {
   /** Timestamps and lease expiry. */
@@ -9,10 +9,11 @@ export interface StoreDeps {
   /** Claim tokens: they must be unique across every process sharing the database (randomIds is). */
   ids?: IdSource;
   /**
-   * The status cache is derived with the thread's agent's human intents; an agent that adds its own intents must
-   * be named here or its threads are cached as `ready` while they wait for a human.
+   * The thread's agent's human intents (the agent registry's, from the composition root): the status cache is
+   * derived with them. An agent this does not know is cached with `noHumanIntents`, as an agent that never hands
+   * its thread to a human: its threads read `ready`/`done`/`failed`, never waiting for a human.
    */
-  humanIntents?: (agent: string) => HumanIntents | undefined;
+  humanIntents: (agent: string) => HumanIntents | undefined;
 }
 
 export interface ResolvedDeps {
@@ -23,10 +24,10 @@ export interface ResolvedDeps {
 }
 
 export function resolveDeps(deps: StoreDeps): ResolvedDeps {
-  const intents = deps.humanIntents ?? (() => undefined);
+  const intents = deps.humanIntents;
   return {
     clock: deps.clock ?? systemClock,
     ids: deps.ids ?? randomIds,
-    statusAfter: (agent, prev, events) => statusAfter(prev, events, intents(agent) ?? defaultHumanIntents),
+    statusAfter: (agent, prev, events) => statusAfter(prev, events, intents(agent) ?? noHumanIntents),
   };
 }

@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { testWorkspace } from '../support/workspace.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 let llm: StubLlm;
 let inner: ThreadStore | undefined;
@@ -53,7 +54,7 @@ function refusingModelSteps(store: ThreadStore, refusing: { on: boolean }): Thre
 }
 
 async function setup(clock: Clock, runFailures: RunFailurePolicy, pollMs = 1_000) {
-  inner = await openStore({ databaseUrl: ':memory:', clock });
+  inner = await openStore({ databaseUrl: ':memory:', clock, humanIntents: linearIntentsForEveryAgent });
   const refusing = { on: true };
   const store = refusingModelSteps(inner, refusing);
   const definition = createLinearAssistant({ linear: await testWorkspace(), clock });

@@ -11,10 +11,12 @@ import { pendingNotifications, type Thread } from '../../src/core/thread.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { testAgent } from '../core/given.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 let store: ThreadStore;
 beforeEach(async () => {
-  store = await openStore({ databaseUrl: ':memory:' });
+  store = await openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent });
 });
 afterEach(async () => store.close());
 
@@ -29,7 +31,7 @@ it('retries a failed notification on the next sweep, and marks it delivered', as
   let failures = 1;
   const notifier: Notifier = {
     async notify(thread: Thread) {
-      const pending = pendingNotifications(thread.events);
+      const pending = pendingNotifications(thread.events, linearAssistantIntents);
       if (pending.length === 0) return;
       if (failures-- > 0) throw new Error('SMTP down');
       for (const e of pending) {

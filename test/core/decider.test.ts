@@ -159,8 +159,8 @@ describe('decide: a human retries', () => {
 
   it('#9.5: a failed thread is retried: the event counts as human input and the thread is ready again', () => {
     given(start, modelDown).when(retry).then({ type: 'retry_requested', data: { by: 'alex@company.com', channel: 'api' } });
-    expect(deriveStatus(thread(start, modelDown).events)).toBe('failed');
-    expect(deriveStatus(thread(start, modelDown, ev('retry_requested', { by: 'alex@company.com', channel: 'api' })).events)).toBe('ready');
+    expect(deriveStatus(thread(start, modelDown).events, testAgent.humanIntents)).toBe('failed');
+    expect(deriveStatus(thread(start, modelDown, ev('retry_requested', { by: 'alex@company.com', channel: 'api' })).events, testAgent.humanIntents)).toBe('ready');
     given(start, ev('thread_failed', { reason: 'no agent' })).when(retry).then({ type: 'retry_requested' });
   });
 
@@ -190,8 +190,8 @@ describe('decide: a human retries', () => {
 
   it('#9.5: a retried thread resumes from its events: a pending tool call is run again, not decided anew', () => {
     const t = thread(start, ev('step_decided', decided(1, 'create_issue', { n: 1 })), ev('escalated', { guard: 'run_failed', reason: 'r' }), ev('retry_requested', { by: 'a', channel: 'cli' }));
-    expect(deriveStatus(t.events)).toBe('ready');
-    expect(pendingCall(t.events)?.data.callId).toBe(call(1));
+    expect(deriveStatus(t.events, testAgent.humanIntents)).toBe('ready');
+    expect(pendingCall(t.events, testAgent.humanIntents)?.data.callId).toBe(call(1));
   });
 });
 
@@ -214,7 +214,7 @@ describe('decide: runs that fail outside the loop', () => {
       .when({ type: 'record_run_failure', failures: 5, cause: 'Error: unsupported Unicode escape sequence' })
       .then({ type: 'escalated', data: { guard: 'run_failed', reason: 'the run failed 5 times in a row outside the agent (Error: unsupported Unicode escape sequence); a human can retry it' } });
     const t = thread(start, ev('escalated', { guard: 'run_failed', reason: 'r' }));
-    expect(deriveStatus(t.events)).toBe('awaiting_human');
+    expect(deriveStatus(t.events, testAgent.humanIntents)).toBe('awaiting_human');
     given(start, ev('escalated', { guard: 'run_failed', reason: 'r' })).when({ type: 'human_input', from: { channel: 'api', id: 'a' }, input: { kind: 'retry' } }).then({ type: 'retry_requested' });
   });
 });
@@ -236,20 +236,20 @@ describe('status and pending calls are derived from events', () => {
     ] as const;
     for (let n = 1; n <= steps.length; n++) {
       const t = thread(...steps.slice(0, n).map(([e]) => e));
-      expect(deriveStatus(t.events)).toBe(steps[n - 1]?.[1]);
+      expect(deriveStatus(t.events, testAgent.humanIntents)).toBe(steps[n - 1]?.[1]);
     }
   });
 
   it('a decided step without a result is pending until it has one', () => {
     const t = thread(start, ev('step_decided', decided(1, 'list_teams')), ev('step_decided', decided(2, 'list_teams', { x: 1 })), ev('tool_succeeded', { callId: call(2), intent: 'list_teams', result: [] }));
-    expect(pendingCall(t.events)?.data.callId).toBe(call(1));
+    expect(pendingCall(t.events, testAgent.humanIntents)?.data.callId).toBe(call(1));
   });
 
   it('a denied step, or one superseded by feedback, is never pending', () => {
     const base = [start, ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
-    expect(pendingCall(thread(...base).events)).toBeDefined();
-    expect(pendingCall(thread(...base, ev('approval_denied', { callId: call(1), by: 'a' })).events)).toBeUndefined();
-    expect(pendingCall(thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' })).events)).toBeUndefined();
+    expect(pendingCall(thread(...base).events, testAgent.humanIntents)).toBeDefined();
+    expect(pendingCall(thread(...base, ev('approval_denied', { callId: call(1), by: 'a' })).events, testAgent.humanIntents)).toBeUndefined();
+    expect(pendingCall(thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' })).events, testAgent.humanIntents)).toBeUndefined();
   });
 });
 
@@ -257,8 +257,8 @@ describe('late approvals', () => {
   it('a grant after feedback does not revive the superseded step', () => {
     const base = [ev('email_received', email('x')), ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
     const late = thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' }), ev('approval_granted', { callId: call(1), by: 'a' }));
-    expect(pendingCall(late.events)).toBeUndefined();
+    expect(pendingCall(late.events, testAgent.humanIntents)).toBeUndefined();
     const inTime = thread(...base, ev('approval_granted', { callId: call(1), by: 'a' }), ev('human_replied', { channel: 'email', message: 'thanks' }));
-    expect(pendingCall(inTime.events)?.data.callId).toBe(call(1));
+    expect(pendingCall(inTime.events, testAgent.humanIntents)?.data.callId).toBe(call(1));
   });
 });

@@ -8,7 +8,7 @@ import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds } from '../../src/core/ids.js';
 import { isJsonObject } from '../../src/core/json.js';
 import { foldState } from '../../src/core/state.js';
-import { defaultHumanIntents } from '../../src/core/thread.js';
+import type { HumanIntents } from '../../src/core/thread.js';
 import { T0, thread } from './fixtures.js';
 import { oracleView, stateView } from './state-views.js';
 
@@ -20,9 +20,16 @@ function parseStep(value: unknown): StepParse {
   return { ok: true, step: { intent, args } };
 }
 
+/** The test agent asks, asks for a yes or no, and finishes with the intents the seed's assistant uses. */
+export const testIntents = {
+  ask: ['request_more_information', 'request_approval'],
+  done: ['done_for_now'],
+  approval: ['request_approval'],
+} as const satisfies HumanIntents;
+
 export const testAgent: AgentDefinition = {
   name: 'test-agent',
-  humanIntents: defaultHumanIntents,
+  humanIntents: testIntents,
   parseStep,
   tools: {
     list_teams: { mutates: false, run: async () => ({ teams: [] }) },

@@ -3,7 +3,8 @@ import { humanInputTypes, type EventDataByType, type EventType, type ThreadEvent
 import type { ProposedCall } from '../../src/core/guards.js';
 import { oldestFirst } from '../../src/core/stack.js';
 import { approvalOf, createEvolve, foldState, initialState, retryAllowed, statusAfter, type ThreadState } from '../../src/core/state.js';
-import { defaultHumanIntents, deriveStatus, statusAfter as statusAfterFromThread } from '../../src/core/thread.js';
+import { deriveStatus, statusAfter as statusAfterFromThread } from '../../src/core/thread.js';
+import { defaultHumanIntents } from './scan-oracle.js';
 import { call, decided, email, ev, thread } from './fixtures.js';
 import { simulate } from './simulate.js';
 import { foldComparing } from './state-views.js';
@@ -139,8 +140,8 @@ describe('statusAfter: status from new events only', () => {
   it('continuing from a cached status equals deriving it from all events, at every split', () => {
     const events = simulate(7, 300, 'odd');
     for (let cut = 0; cut <= events.length; cut += 13) {
-      const cached = deriveStatus(events.slice(0, cut));
-      expect(statusAfter(cached, events.slice(cut), defaultHumanIntents)).toBe(deriveStatus(events));
+      const cached = deriveStatus(events.slice(0, cut), defaultHumanIntents);
+      expect(statusAfter(cached, events.slice(cut), defaultHumanIntents)).toBe(deriveStatus(events, defaultHumanIntents));
     }
     expect(statusAfterFromThread).toBe(statusAfter);
   });
@@ -223,7 +224,7 @@ describe('evolve never looks back', () => {
     expect(Math.max(...perEvent)).toBeLessThan(200);
     expect(state.lastSeq).toBe(10_000);
     // And the fold is the same state the readers see.
-    expect(state.status).toBe(deriveStatus(events));
+    expect(state.status).toBe(deriveStatus(events, defaultHumanIntents));
     expect(state.lastHumanInput?.event.id).toBe(events.findLast((e) => humanInputTypes.has(e.type))?.id);
   });
 });

@@ -7,6 +7,8 @@ import { deriveStatus } from '../../src/core/thread.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { requestApproval } from './support/steps.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 async function setup(): Promise<{ h: Harness; threadId: ThreadId; callId: CallId; token: string; page: ReturnType<typeof createApprovalPage> }> {
   const h = createHarness();
@@ -16,7 +18,7 @@ async function setup(): Promise<{ h: Harness; threadId: ThreadId; callId: CallId
   const callId = await requestApproval(h, threadId, 'Create issue "CSV export <drops> rows" in team Platform');
   await h.notifier.notify(threadId);
   const token = /https:\/\/hardway\.test\/approvals\/(\S+)/.exec(h.mailer.sent[0]?.text ?? '')?.[1] ?? '';
-  const page = createApprovalPage({ intake: h.service, store: h.store, tokenSecret: h.config.tokenSecret, clock: h.clock, logger: h.logger });
+  const page = createApprovalPage({ intake: h.service, store: h.store, tokenSecret: h.config.tokenSecret, clock: h.clock, logger: h.logger, humanIntents: linearIntentsForEveryAgent });
   return { h, threadId, callId, token, page };
 }
 
@@ -43,7 +45,7 @@ describe('approval page', () => {
       expect(res.headers.get('Referrer-Policy')).toBe('no-referrer');
     }
     expect(await decisions(h, threadId)).toEqual([]);
-    expect(deriveStatus((await h.store.load(threadId))?.events ?? [])).toBe('awaiting_approval');
+    expect(deriveStatus((await h.store.load(threadId))?.events ?? [], linearAssistantIntents)).toBe('awaiting_approval');
   });
 
   it('POST approve records approval_granted once; a second decision gets 409 and changes nothing', async () => {

@@ -13,6 +13,7 @@ import { postgresAvailable, startPostgres, type TestPostgres } from '../support/
 import { createHarness, emailIntake, fixedClock, recordingLogger } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { askQuestion } from './support/steps.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const REPLIES = 50;
 
@@ -76,7 +77,7 @@ describe('concurrent email replies (#9.10)', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     describeConcurrentReplies('sqlite', async () => {
       const path = join(dir, 'store.sqlite');
-      return [interleaving(await openStore({ databaseUrl: path })), interleaving(await openStore({ databaseUrl: path }))];
+      return [interleaving(await openStore({ databaseUrl: path, humanIntents: linearIntentsForEveryAgent })), interleaving(await openStore({ databaseUrl: path, humanIntents: linearIntentsForEveryAgent }))];
     });
   });
 
@@ -91,7 +92,7 @@ describe('concurrent email replies (#9.10)', () => {
     describeConcurrentReplies('postgres', async () => {
       if (server === undefined) throw new Error('PostgreSQL did not start');
       const url = await server.createDatabase();
-      return [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
+      return [await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent }), await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent })];
     });
   });
 });

@@ -5,6 +5,7 @@ import type { ThreadStore } from '../../src/store/thread-store.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { createHarness } from './support/harness.js';
 import { trustedPass } from './support/mail.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 /** Raw bytes as a broken or hostile client sends them: a NUL in the subject, the body and the Message-ID. */
 function mailWithNul(messageId: string, inReplyTo?: string): Buffer {
@@ -45,7 +46,7 @@ function describeHostileMail(backend: string, open: () => Promise<ThreadStore>):
 }
 
 describe('hostile text in mail (#9.4a)', () => {
-  describeHostileMail('sqlite', async () => openStore({ databaseUrl: ':memory:' }));
+  describeHostileMail('sqlite', async () => openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent }));
 
   describe.skipIf(!postgresAvailable())('PostgreSQL', () => {
     let server: TestPostgres | undefined;
@@ -57,7 +58,7 @@ describe('hostile text in mail (#9.4a)', () => {
     });
     describeHostileMail('postgres', async () => {
       if (server === undefined) throw new Error('PostgreSQL did not start');
-      return openStore({ databaseUrl: await server.createDatabase() });
+      return openStore({ databaseUrl: await server.createDatabase(), humanIntents: linearIntentsForEveryAgent });
     });
   });
 });

@@ -21,6 +21,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.j
 import { allThreads, fixedClock, recordingLogger, testConfig, threadService } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { askQuestion } from './support/steps.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const dovecotBinary = findDovecot();
 
@@ -57,7 +58,7 @@ function integration(): void {
   beforeAll(async () => {
     dovecot = await startDovecot({ ...mailbox, mailboxes: ['Processed'] });
     smtp = await startSmtpReceiver();
-    store = openSqliteStore({ path: ':memory:', clock });
+    store = openSqliteStore({ path: ':memory:', clock, humanIntents: linearIntentsForEveryAgent });
     cursorDir = await mkdtemp(join(tmpdir(), 'hardway-cursor-'));
   });
 
@@ -153,7 +154,7 @@ function integration(): void {
     const c = config();
     if (c.smtpUrl === undefined) throw new Error('no SMTP');
     const mailer = createSmtpMailer({ smtpUrl: c.smtpUrl });
-    const notifier = createEmailNotifier({ store, mailer, config: c, ids, clock, logger });
+    const notifier = createEmailNotifier({ store, mailer, config: c, ids, clock, logger, humanIntents: linearIntentsForEveryAgent });
     await askQuestion({ store, ids, clock }, threadId, 'Which team should own this: Platform or Billing?');
     expect(await notifier.notify(threadId)).toMatchObject({ kind: 'notified' });
     mailer.close();

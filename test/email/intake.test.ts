@@ -7,6 +7,7 @@ import { allThreads, createHarness, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { appendEvents, askQuestion, decided, requestApproval } from './support/steps.js';
 import { fixture } from './support/fixtures.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 async function startThread(h: Harness, spec: Partial<Parameters<typeof rawMail>[0]> = {}): Promise<ThreadId> {
   const outcome = await h.intake.receive({
@@ -80,7 +81,7 @@ describe('email intake', () => {
     });
     expect(outcome).toEqual({ kind: 'resumed', threadId, event: 'human_replied' });
     expect((await lastEvent(h, threadId))?.data).toEqual({ from: 'alice@example.com', channel: 'email', message: 'Platform, please.', messageId: expect.stringMatching(/^<test-\d+-\d+@example\.com>$/) });
-    expect(deriveStatus((await h.store.load(threadId))?.events ?? [])).toBe('ready');
+    expect(deriveStatus((await h.store.load(threadId))?.events ?? [], linearAssistantIntents)).toBe('ready');
   });
 
   it('a reply with no threading headers finds its thread by the signed reply address', async () => {
@@ -121,7 +122,7 @@ describe('email intake', () => {
       const h = createHarness(env === undefined ? {} : { env });
       const threadId = await startThread(h, { cc: 'bob@example.com' });
       const callId = await requestApproval(h, threadId, 'Create issue "CSV export drops rows" in team Platform');
-      expect(deriveStatus((await h.store.load(threadId))?.events ?? [])).toBe('awaiting_approval');
+      expect(deriveStatus((await h.store.load(threadId))?.events ?? [], linearAssistantIntents)).toBe('awaiting_approval');
       const reply = (from: string, body: string) =>
         h.intake.receive({ raw: rawMail({ from, headers: [trustedPass()], inReplyTo: '<first@example.com>', body }), source: 'test' });
       return { h, threadId, callId, reply };

@@ -7,6 +7,7 @@ import { pendingNotifications } from '../../src/core/thread.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 import { appendEvents, askQuestion, decided, requestApproval } from './support/steps.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 async function started(h: Harness, extra: { cc?: string; subject?: string } = {}): Promise<ThreadId> {
   const outcome = await h.intake.receive({
@@ -60,7 +61,7 @@ describe('email notifier', () => {
     const messageId = h.mailer.sent[0]?.messageId ?? '';
     expect(sentEvent?.data).toEqual({ channel: 'email', to: ['alice@example.com'], inResponseTo: thread?.events[1]?.id, messageId });
     expect(await h.store.findDelivery({ source: 'email-out', id: messageId })).toBe(threadId);
-    expect(pendingNotifications(thread?.events ?? [])).toEqual([]);
+    expect(pendingNotifications(thread?.events ?? [], linearAssistantIntents)).toEqual([]);
   });
 
   it('concurrent notify calls for one thread send once', async () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { decideHumanInput, type HumanInput, type MayApprove, type Sender } from '../../src/core/human-input.js';
 import type { EventDataByType, EventType } from '../../src/core/events.js';
 import { sequentialIds } from '../../src/core/ids.js';
-import { defaultHumanIntents } from '../../src/core/thread.js';
 import { call, decided, email, ev, T0, thread } from '../core/fixtures.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 type Init = { type: EventType; data: EventDataByType[EventType] };
 
@@ -17,7 +17,7 @@ function given(...inits: Init[]) {
   const t = thread(...inits);
   const run = (from: Sender, input: HumanInput) =>
     decideHumanInput(t, { type: 'human_input', from, input, metadata: { messageId: '<m@x>' } }, {
-      agent: { humanIntents: defaultHumanIntents },
+      agent: { humanIntents: linearAssistantIntents },
       ids: sequentialIds(),
       clock: { now: () => new Date(T0) },
       mayApprove: onlyAlice,

@@ -5,12 +5,14 @@ import { defaultGuardLimits, type GuardLimits } from '../../src/core/guards.js';
 import { sequentialIds, systemClock, type ThreadId } from '../../src/core/ids.js';
 import type { JsonObject } from '../../src/core/json.js';
 import { runLoop, type LoopResult } from '../../src/core/loop.js';
-import { defaultHumanIntents, type Thread } from '../../src/core/thread.js';
+import type { Thread } from '../../src/core/thread.js';
 import { parseStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AppendResult, ThreadStore } from '../../src/store/thread-store.js';
 import type { StubLlm } from '../support/stub-llm.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 export interface ToolCall {
   intent: string;
@@ -53,7 +55,7 @@ export function harnessAgent(tools: Record<string, ToolImpl & { mutates?: boolea
   );
   return {
     name: 'linear-assistant',
-    humanIntents: defaultHumanIntents,
+    humanIntents: linearAssistantIntents,
     parseStep,
     tools: agentTools,
     approvalFor: (step) =>
@@ -76,7 +78,7 @@ export async function loopHarness(
   tools: Record<string, ToolImpl & { mutates?: boolean }>,
   options: HarnessOptions = {},
 ): Promise<Harness> {
-  const store = await openStore({ databaseUrl: ':memory:' });
+  const store = await openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent });
   const ids = sequentialIds();
   const calls: ToolCall[] = [];
   const agent = harnessAgent(tools, calls, options);

@@ -12,6 +12,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { harnessAgent, harnessModel, threadPart, type ToolCall, type ToolImpl } from './harness.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 /** The real store, counting the thread reads made through it. */
 function counting(inner: ThreadStore): { store: ThreadStore; loads: () => number } {
@@ -44,7 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => llm.close());
 beforeEach(async () => {
-  inner = await openStore({ databaseUrl: ':memory:' });
+  inner = await openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent });
   ids = sequentialIds();
 });
 afterEach(async () => {

@@ -8,6 +8,7 @@ import { parseThreadId } from '../../src/core/ids.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { testWorkspace } from '../support/workspace.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const KEY = 'sk-proj-Echoed0123456789abcdefKEY';
 const LINEAR_KEY = 'lin_api_0123456789abcdefghijklmnop';
@@ -22,7 +23,7 @@ afterAll(async () => llm.close());
 it('#9.2: a 401 echoing the API key is stored, returned and logged without the key', async () => {
   const lines: string[] = [];
   const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
-  const raw = await openStore({ databaseUrl: ':memory:' });
+  const raw = await openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent });
   const config = readConfig({
     DATABASE_URL: ':memory:',
     LLM_PROVIDER: 'openai-compatible',

@@ -14,6 +14,7 @@ import { interleaving } from '../store/interleaving.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { testWorkspace } from '../support/workspace.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -119,7 +120,7 @@ describe('HTTP API on both store backends', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hardway-api-'));
     dirs.push(dir);
     const path = join(dir, 'store.sqlite');
-    return [interleaving(await openStore({ databaseUrl: path })), interleaving(await openStore({ databaseUrl: path }))];
+    return [interleaving(await openStore({ databaseUrl: path, humanIntents: linearIntentsForEveryAgent })), interleaving(await openStore({ databaseUrl: path, humanIntents: linearIntentsForEveryAgent }))];
   });
 
   describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
@@ -133,7 +134,7 @@ describe('HTTP API on both store backends', () => {
     describeApi('postgres', async () => {
       if (server === undefined) throw new Error('PostgreSQL did not start');
       const url = await server.createDatabase();
-      return [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
+      return [await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent }), await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent })];
     });
   });
 });

@@ -4,9 +4,10 @@ import { ConcurrencyError, HardwayError, LeaseLostError } from '../../src/core/e
 import type { NewEvent } from '../../src/core/events.js';
 import { sequentialIds, type CallId, type Clock, type IdSource, type ThreadId } from '../../src/core/ids.js';
 import type { Json, JsonObject } from '../../src/core/json.js';
-import { defaultHumanIntents, deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '../../src/core/thread.js';
+import { deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '../../src/core/thread.js';
 import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
 import type { Traced } from './statement-trace.js';
+import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 
 export interface HarnessDeps {
   clock: Clock;
@@ -55,7 +56,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
     beforeEach(async () => {
       clock = new ManualClock();
       ids = sequentialIds();
-      h = await open({ clock, ids, humanIntents: (a) => (a === 'custom-agent' ? customIntents : undefined) });
+      // As the composition root resolves them from its agent registry; 'unknown-agent' is in no registry.
+      const registry = new Map<string, HumanIntents>([[agent, linearAssistantIntents], ['other-agent', linearAssistantIntents], ['custom-agent', customIntents]]);
+      h = await open({ clock, ids, humanIntents: (a) => registry.get(a) });
       store = h.store;
     });
     afterEach(async () => {
@@ -816,7 +819,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       }
 
       it.each([
-        ['the default intents', agent, defaultHumanIntents],
+        ["the Linear Assistant's intents", agent, linearAssistantIntents],
         ["an agent's own intents", 'custom-agent', customIntents],
       ])('the cached status after every append equals deriveStatus of all events, through every status (%s)', async (_label, agentName, intents) => {
         const id = await newThread([message('Please file a bug for the login page')], agentName);
@@ -833,11 +836,21 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         }
       });
 
+      it('caches a thread of an agent it was not told about with no human intents: its questions do not wait for a human', async () => {
+        const id = await newThread([message('Please file a bug for the login page')], 'unknown-agent');
+        await store.append(id, [decided('request_more_information', { message: 'Which team?' })], { expectedSeq: 1 });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 2 });
+        await store.append(id, [decided('done_for_now', { message: 'Filed' })], { expectedSeq: 2 });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 3 });
+        await store.append(id, [{ id: ids.eventId(), type: 'thread_failed', at: at(), data: { reason: 'gave up' } }], { expectedSeq: 3 });
+        expect(await summary(id)).toMatchObject({ status: 'failed' });
+      });
+
       it('an append to a 2,000-event thread sends the same statements as to a 10-event one, none reading events', async () => {
         // Threads that went through every status, ending ready so a worker can claim them.
         const history = (length: number): NewEvent[] => {
           const events = [message('Please file a bug for the login page')];
-          while (events.length < length - 1) events.push(...everyStatus(defaultHumanIntents).flatMap(([, e]) => e));
+          while (events.length < length - 1) events.push(...everyStatus(linearAssistantIntents).flatMap(([, e]) => e));
           return [...events.slice(0, length - 1), reply('Go on')];
         };
         const appendTo = async (length: number) => {
@@ -855,7 +868,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
           await store.release(lease);
           const thread = await store.load(id);
           expect(thread?.events).toHaveLength(length + 4);
-          expect(await summary(id)).toMatchObject({ status: deriveStatus(thread?.events ?? []), lastSeq: length + 4 });
+          expect(await summary(id)).toMatchObject({ status: deriveStatus(thread?.events ?? [], linearAssistantIntents), lastSeq: length + 4 });
           expect((await summary(id))?.status).toBe('done');
           return traced.statements;
         };
@@ -878,7 +891,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(results.every((r) => !r.duplicate)).toBe(true);
         const events = (await store.load(id))?.events ?? [];
         expect(events.map((e) => e.seq)).toEqual(range(41).map((i) => i + 1));
-        expect(await summary(id)).toMatchObject({ status: deriveStatus(events), lastSeq: 41 });
+        expect(await summary(id)).toMatchObject({ status: deriveStatus(events, linearAssistantIntents), lastSeq: 41 });
       });
 
       it('an append does not parse earlier events: a corrupted old event breaks load, not the append', async () => {

@@ -9,6 +9,7 @@ import { postgresAvailable, startPostgres, type TestPostgres } from '../support/
 import { describeStoreContract } from './contract.js';
 import { tracePostgres } from './statement-trace.js';
 import { postgresSchemaV1 } from './legacy-schema-postgres.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const available = postgresAvailable();
 
@@ -54,7 +55,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
 
   it('eight processes opening an empty database at once all get the schema (advisory lock)', async () => {
     const url = (await freshDatabase()).replace(/^postgres:/, 'postgresql:');
-    const stores = await Promise.all(Array.from({ length: 8 }, () => openStore({ databaseUrl: url })));
+    const stores = await Promise.all(Array.from({ length: 8 }, () => openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent })));
     try {
       expect(stores.every((s) => s.kind === 'postgres')).toBe(true);
       const [first, second] = stores;
@@ -88,7 +89,7 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     }
 
     // Two openings: the migration runs once and the second finds nothing to do.
-    const stores = [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
+    const stores = [await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent }), await openStore({ databaseUrl: url, humanIntents: linearIntentsForEveryAgent })];
     try {
       const [store, sibling] = stores;
       if (store === undefined || sibling === undefined) throw new Error('no store');

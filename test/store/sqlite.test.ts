@@ -12,6 +12,7 @@ import type { ThreadStore } from '../../src/store/thread-store.js';
 import { spawnOwned, stopGroup } from '../support/children.js';
 import { describeStoreContract } from './contract.js';
 import { traceSqlite } from './statement-trace.js';
+import { linearIntentsForEveryAgent } from '../support/human-intents.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -69,7 +70,7 @@ describe('SQLite store specifics', () => {
 
   it('creates missing folders, and opens WAL with the durable settings', async () => {
     const path = join(tempDir(), 'nested', 'deeper', 'hardway.sqlite');
-    const store = await openStore({ databaseUrl: `sqlite:${path}` });
+    const store = await openStore({ databaseUrl: `sqlite:${path}`, humanIntents: linearIntentsForEveryAgent });
     expect(store.kind).toBe('sqlite');
     await store.create({ id: 'thr_1' as ThreadId, agent: 'a', events: [] });
     const db = new DatabaseSync(path);
@@ -88,7 +89,7 @@ describe('SQLite store specifics', () => {
   });
 
   it('works in memory', async () => {
-    const store = await openStore({ databaseUrl: ':memory:' });
+    const store = await openStore({ databaseUrl: ':memory:', humanIntents: linearIntentsForEveryAgent });
     await store.create({ id: 'thr_1' as ThreadId, agent: 'a', events: [] });
     expect((await store.list()).threads).toHaveLength(1);
     await store.close();
@@ -96,7 +97,7 @@ describe('SQLite store specifics', () => {
 
   it('separate processes appending to one thread take turns (BEGIN IMMEDIATE + busy_timeout)', async () => {
     const path = join(tempDir(), 'shared.sqlite');
-    const store = await openStore({ databaseUrl: path });
+    const store = await openStore({ databaseUrl: path, humanIntents: linearIntentsForEveryAgent });
     const id = 'thr_shared' as ThreadId;
     await store.create({ id, agent: 'a', events: [] });
     const processes = 4;
@@ -107,7 +108,7 @@ describe('SQLite store specifics', () => {
     const child = `
       const { openStore } = await import(${JSON.stringify(moduleUrl)});
       const [path, id, worker, appends] = process.argv.slice(1);
-      const store = await openStore({ databaseUrl: path });
+      const store = await openStore({ databaseUrl: path, humanIntents: () => undefined });
       process.stdout.write('ready\\n');
       await new Promise((resolve) => process.stdin.once('data', resolve));
       let conflicts = 0;

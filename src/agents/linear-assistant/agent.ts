@@ -1,14 +1,15 @@
 // The Linear Assistant (factor 10: a small, focused agent): its prompt's step union, tools, policies, pre-fetch.
 import { z } from 'zod';
-import type { AgentDefinition, Step } from '../../core/agent.js';
+import type { AgentDefinition } from '../../core/agent.js';
 import type { ToolError } from '../../core/events.js';
 import { systemClock, type Clock } from '../../core/ids.js';
-import { defaultHumanIntents, type Thread } from '../../core/thread.js';
+import type { Thread } from '../../core/thread.js';
 import { LinearError } from '../../linear/linear-error.js';
 import type { LinearPort } from '../../linear/linear-port.js';
+import { linearAssistantIntents } from './human-intents.js';
 import { approvalFor, defaultApprovalPolicy, type ApprovalPolicy } from './policies.js';
 import { ReferenceCache } from './reference-cache.js';
-import { parseStep } from './steps.js';
+import { parseStep, type LinearStep } from './steps.js';
 import { linearTools } from './tools.js';
 
 export const LINEAR_ASSISTANT = 'linear-assistant';
@@ -29,18 +30,18 @@ export function toToolError(error: unknown): ToolError {
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error), retryable: false };
 }
 
-const prefetchSteps: Step[] = [
+const prefetchSteps: LinearStep[] = [
   { intent: 'list_teams', args: {} },
   { intent: 'list_workflow_states', args: {} },
   { intent: 'list_labels', args: {} },
 ];
 
-export function createLinearAssistant(options: LinearAssistantOptions): AgentDefinition & { cache: ReferenceCache } {
+export function createLinearAssistant(options: LinearAssistantOptions): AgentDefinition<LinearStep> & { cache: ReferenceCache } {
   const ttl = options.prefetchTtlMs ?? 300_000;
   const cache = new ReferenceCache(ttl, options.clock ?? systemClock);
   return {
     name: LINEAR_ASSISTANT,
-    humanIntents: defaultHumanIntents,
+    humanIntents: linearAssistantIntents,
     parseStep,
     tools: linearTools(options.linear, cache),
     approvalFor: approvalFor(options.policy ?? defaultApprovalPolicy),

@@ -1,11 +1,11 @@
 // Which steps wait for a human's approval. Decided in code from the step and the thread, never by the model:
 // nothing an email says can change these rules.
-import type { ApprovalNeed, Step } from '../../core/agent.js';
+import type { ApprovalNeed } from '../../core/agent.js';
 import type { Json } from '../../core/json.js';
 import { newestFirst, push, type Stack } from '../../core/stack.js';
 import type { ThreadState } from '../../core/state.js';
 import type { Thread } from '../../core/thread.js';
-import { argsOf } from './steps.js';
+import type { LinearStep } from './steps.js';
 
 export interface ApprovalPolicy {
   /** Intents that always need approval (e.g. `create_issue` in a cautious workspace). */
@@ -102,13 +102,13 @@ function isClosing(stateRef: string, facts: Facts): boolean {
 }
 
 export function approvalFor(policy: ApprovalPolicy) {
-  return (step: Step, _thread: Thread, state: Pick<ThreadState, 'toolResults'>): ApprovalNeed | undefined => {
+  return (step: LinearStep, _thread: Thread, state: Pick<ThreadState, 'toolResults'>): ApprovalNeed | undefined => {
     const reasons: string[] = [];
     if (policy.intents.includes(step.intent)) reasons.push(`${step.intent} always needs approval`);
     if (step.intent !== 'update_issue') {
       return reasons.length ? { policy: reasons.join('; '), summary: summarize(step, []) } : undefined;
     }
-    const { issue_ids: ids, changes } = argsOf('update_issue', step.args);
+    const { issue_ids: ids, changes } = step.args;
     const facts = known(state);
     if (policy.bulk && ids.length > 1) reasons.push(`bulk change of ${ids.length} issues`);
     if (policy.closing && changes.state_id && isClosing(changes.state_id, facts)) reasons.push('closes or cancels an issue (or moves it to a state not known to this thread)');
@@ -118,9 +118,9 @@ export function approvalFor(policy: ApprovalPolicy) {
 }
 
 /** The exact operation in plain words, with names next to ids where the thread knows them. */
-export function summarize(step: Step, facts: Facts): string {
+export function summarize(step: LinearStep, facts: Facts): string {
   if (step.intent === 'update_issue') {
-    const { issue_ids: ids, changes } = argsOf('update_issue', step.args);
+    const { issue_ids: ids, changes } = step.args;
     const parts: string[] = [];
     if (changes.title) parts.push(`title → "${changes.title}"`);
     if (changes.description) parts.push(`description → "${changes.description.slice(0, 200)}"`);

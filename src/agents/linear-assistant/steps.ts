@@ -3,55 +3,25 @@
 import { z } from 'zod';
 import type { StepParse } from '../../core/agent.js';
 import { isJsonObject, toJson, type Json } from '../../core/json.js';
+import { linearToolSpecs } from './tools.js';
 
-const id = z.string().trim().min(1).max(200);
-const optionalId = id.nullish();
-const priority = z.number().int().min(0).max(4).nullish();
+const message = z.object({ message: z.string().trim().min(1) });
 
-export const issueDraft = z.object({
-  title: z.string().trim().min(1).max(500),
-  description: z.string().max(50_000).nullish(),
-  team_id: id,
-  assignee_id: optionalId,
-  state_id: optionalId,
-  priority,
-  label_ids: z.array(id).max(50).nullish(),
-});
-
-export const issueChanges = z
-  .object({
-    title: z.string().trim().min(1).max(500).nullish(),
-    description: z.string().max(50_000).nullish(),
-    state_id: optionalId,
-    assignee_id: optionalId,
-    priority,
-    label_ids: z.array(id).max(50).nullish(),
-  })
-  .refine((c) => Object.values(c).some((v) => v !== null && v !== undefined), { message: 'changes must change something' });
-
+/** Every step the model may return: each tool's arguments (from its table entry), and the human intents'. */
 export const stepSchemas = {
-  list_teams: z.object({}),
-  list_users: z.object({ team_id: optionalId }),
-  list_workflow_states: z.object({ team_id: optionalId }),
-  list_labels: z.object({ team_id: optionalId }),
-  search_issues: z.object({
-    query: z.string().max(500).nullish(),
-    team_id: optionalId,
-    assignee_id: optionalId,
-    state_name: z.string().max(100).nullish(),
-    limit: z.number().int().min(1).max(50).nullish(),
-  }),
-  get_issue: z.object({ issue_id: id }),
-  create_issue: z.object({ issue: issueDraft }),
-  update_issue: z.object({ issue_ids: z.array(id).min(1).max(50), changes: issueChanges }),
-  add_comment: z.object({ issue_id: id, body: z.string().trim().min(1).max(50_000) }),
-  request_more_information: z.object({ message: z.string().trim().min(1) }),
-  request_approval: z.object({ message: z.string().trim().min(1) }),
-  done_for_now: z.object({ message: z.string().trim().min(1) }),
+  ...(Object.fromEntries(Object.entries(linearToolSpecs).map(([intent, spec]) => [intent, spec.schema])) as ToolSchemas),
+  request_more_information: message,
+  request_approval: message,
+  done_for_now: message,
 } as const;
+
+// The table's own pairing of each intent with its schema, which Object.fromEntries cannot carry in its type.
+type ToolSchemas = { [I in keyof typeof linearToolSpecs]: (typeof linearToolSpecs)[I]['schema'] };
 
 export type Intent = keyof typeof stepSchemas;
 export type StepArgs<I extends Intent> = z.infer<(typeof stepSchemas)[I]>;
+/** The Linear Assistant's step union: each intent with its own arguments, as its tools and policies receive them. */
+export type LinearStep = { [I in Intent]: { intent: I; args: StepArgs<I> } }[Intent];
 export const intents = Object.keys(stepSchemas) as Intent[];
 
 export function isIntent(value: string): value is Intent {
@@ -59,7 +29,7 @@ export function isIntent(value: string): value is Intent {
 }
 
 /** Validates one model output; the reason is short enough to show the model in an `<error>` tag. */
-export function parseStep(value: unknown): StepParse {
+export function parseStep(value: unknown): StepParse<LinearStep> {
   if (!isJsonObject(value)) return { ok: false, reason: 'expected one JSON object with an "intent"' };
   const { intent, ...rest } = value;
   if (typeof intent !== 'string') return { ok: false, reason: 'missing "intent"' };
@@ -75,7 +45,10 @@ export function parseStep(value: unknown): StepParse {
     return { ok: false, reason: `invalid ${intent}: ${issues.join('; ')}` };
   }
   const args = dropNulls(toJson(parsed.data));
-  return isJsonObject(args) ? { ok: true, step: { intent, args } } : { ok: false, reason: 'arguments must be an object' };
+  if (!isJsonObject(args)) return { ok: false, reason: 'arguments must be an object' };
+  // `args` passed this intent's schema just above (dropping nulls leaves nullish fields valid); zod's output type
+  // cannot follow `intent` through the schema table, so the pairing is stated once, here.
+  return { ok: true, step: { intent, args } as LinearStep };
 }
 
 /**
@@ -124,11 +97,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     else return undefined;
   }
   return current;
-}
-
-/** Re-validates stored arguments into the typed shape a handler expects. */
-export function argsOf<I extends Intent>(intent: I, args: unknown): StepArgs<I> {
-  return stepSchemas[intent].parse(args) as StepArgs<I>;
 }
 
 /** BAML fills absent optional fields with null; leaving them out keeps the context and call identity clean. */

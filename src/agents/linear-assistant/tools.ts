@@ -1,51 +1,110 @@
-// The Linear Assistant's tools: deterministic code that turns a validated step into LinearPort calls.
+// The Linear Assistant's tools, one table entry each: the step's arguments (zod), whether it changes Linear, and the
+// deterministic code that turns the validated step into LinearPort calls. `steps.ts` builds the step union from it.
+import { z } from 'zod';
 import type { Tool, ToolContext } from '../../core/agent.js';
-import type { Json, JsonObject } from '../../core/json.js';
+import type { Json } from '../../core/json.js';
 import { toJson } from '../../core/json.js';
 import type { IssueChanges, LinearPort } from '../../linear/linear-port.js';
 import type { ReferenceCache } from './reference-cache.js';
-import { argsOf, type Intent } from './steps.js';
 
-export type ToolIntent = Exclude<Intent, 'request_more_information' | 'request_approval' | 'done_for_now'>;
+const id = z.string().trim().min(1).max(200);
+const optionalId = id.nullish();
+const priority = z.number().int().min(0).max(4).nullish();
+
+export const issueDraft = z.object({
+  title: z.string().trim().min(1).max(500),
+  description: z.string().max(50_000).nullish(),
+  team_id: id,
+  assignee_id: optionalId,
+  state_id: optionalId,
+  priority,
+  label_ids: z.array(id).max(50).nullish(),
+});
+
+export const issueChanges = z
+  .object({
+    title: z.string().trim().min(1).max(500).nullish(),
+    description: z.string().max(50_000).nullish(),
+    state_id: optionalId,
+    assignee_id: optionalId,
+    priority,
+    label_ids: z.array(id).max(50).nullish(),
+  })
+  .refine((c) => Object.values(c).some((v) => v !== null && v !== undefined), { message: 'changes must change something' });
+
+/** What every tool may use besides its arguments: the port, and the reference cache pre-fetch fills. */
+export interface ToolEnv {
+  linear: LinearPort;
+  cached<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+export interface LinearToolSpec<S extends z.ZodType> {
+  /** The step's arguments without `intent`; mirrored in baml_src/linear_assistant.baml. */
+  schema: S;
+  /** Changes something in Linear (create, update, comment). */
+  mutates: boolean;
+  /** Receives the arguments `parseStep` validated against `schema`. Throws on failure; `toToolError` maps it. */
+  run(args: z.infer<S>, ctx: ToolContext, env: ToolEnv): Promise<unknown>;
+}
+
+const tool = <S extends z.ZodType>(spec: LinearToolSpec<S>): LinearToolSpec<S> => spec;
 
 const opt = <K extends string, V>(key: K, value: V | null | undefined): Partial<Record<K, V>> =>
   value === null || value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 
-function read(run: (args: JsonObject, ctx: ToolContext) => Promise<unknown>): Tool {
-  return { mutates: false, run: async (args, ctx) => toJson(await run(args, ctx)) };
-}
-
-function write(run: (args: JsonObject, ctx: ToolContext) => Promise<unknown>): Tool {
-  return { mutates: true, run: async (args, ctx) => toJson(await run(args, ctx)) };
-}
-
-export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<ToolIntent, Tool> {
-  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => cache.get(key, load);
-  return {
-    list_teams: read(async (_args, { signal }) => ({ teams: await cached('teams', () => linear.listTeams({ signal })) })),
-    list_users: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_users', args);
-      return { users: await cached(`users:${team_id ?? ''}`, () => linear.listUsers(opt('teamId', team_id), { signal })) };
+export const linearToolSpecs = {
+  list_teams: tool({
+    schema: z.object({}),
+    mutates: false,
+    run: async (_args, { signal }, { linear, cached }) => ({ teams: await cached('teams', () => linear.listTeams({ signal })) }),
+  }),
+  list_users: tool({
+    schema: z.object({ team_id: optionalId }),
+    mutates: false,
+    run: async ({ team_id }, { signal }, { linear, cached }) => ({
+      users: await cached(`users:${team_id ?? ''}`, () => linear.listUsers(opt('teamId', team_id), { signal })),
     }),
-    list_workflow_states: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_workflow_states', args);
-      return { states: await cached(`states:${team_id ?? ''}`, () => linear.listWorkflowStates(opt('teamId', team_id), { signal })) };
+  }),
+  list_workflow_states: tool({
+    schema: z.object({ team_id: optionalId }),
+    mutates: false,
+    run: async ({ team_id }, { signal }, { linear, cached }) => ({
+      states: await cached(`states:${team_id ?? ''}`, () => linear.listWorkflowStates(opt('teamId', team_id), { signal })),
     }),
-    list_labels: read(async (args, { signal }) => {
-      const { team_id } = argsOf('list_labels', args);
-      return { labels: await cached(`labels:${team_id ?? ''}`, () => linear.listLabels(opt('teamId', team_id), { signal })) };
+  }),
+  list_labels: tool({
+    schema: z.object({ team_id: optionalId }),
+    mutates: false,
+    run: async ({ team_id }, { signal }, { linear, cached }) => ({
+      labels: await cached(`labels:${team_id ?? ''}`, () => linear.listLabels(opt('teamId', team_id), { signal })),
     }),
-    search_issues: read(async (args, { signal }) => {
-      const a = argsOf('search_issues', args);
+  }),
+  search_issues: tool({
+    schema: z.object({
+      query: z.string().max(500).nullish(),
+      team_id: optionalId,
+      assignee_id: optionalId,
+      state_name: z.string().max(100).nullish(),
+      limit: z.number().int().min(1).max(50).nullish(),
+    }),
+    mutates: false,
+    run: async (a, { signal }, { linear }) => {
       const issues = await linear.searchIssues(
         { ...opt('query', a.query), ...opt('teamId', a.team_id), ...opt('assigneeId', a.assignee_id), ...opt('stateName', a.state_name), ...opt('limit', a.limit) },
         { signal },
       );
       return { issues };
-    }),
-    get_issue: read(async (args, { signal }) => ({ issue: await linear.getIssue(argsOf('get_issue', args).issue_id, { signal }) })),
-    create_issue: write(async (args, { signal, idempotencyKey }) => {
-      const { issue: d } = argsOf('create_issue', args);
+    },
+  }),
+  get_issue: tool({
+    schema: z.object({ issue_id: id }),
+    mutates: false,
+    run: async ({ issue_id }, { signal }, { linear }) => ({ issue: await linear.getIssue(issue_id, { signal }) }),
+  }),
+  create_issue: tool({
+    schema: z.object({ issue: issueDraft }),
+    mutates: true,
+    run: async ({ issue: d }, { signal, idempotencyKey }, { linear }) => {
       const issue = await linear.createIssue(
         {
           title: d.title,
@@ -59,9 +118,12 @@ export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<T
         { signal, idempotencyKey },
       );
       return { issue };
-    }),
-    update_issue: write(async (args, { signal, idempotencyKey }) => {
-      const { issue_ids, changes: c } = argsOf('update_issue', args);
+    },
+  }),
+  update_issue: tool({
+    schema: z.object({ issue_ids: z.array(id).min(1).max(50), changes: issueChanges }),
+    mutates: true,
+    run: async ({ issue_ids, changes: c }, { signal, idempotencyKey }, { linear }) => {
       const changes: IssueChanges = {
         ...opt('title', c.title),
         ...opt('description', c.description),
@@ -73,21 +135,40 @@ export function linearTools(linear: LinearPort, cache: ReferenceCache): Record<T
       const updated: Json[] = [];
       const failed: Json[] = [];
       let firstError: unknown;
-      for (const [i, id] of issue_ids.entries()) {
+      for (const [i, issueId] of issue_ids.entries()) {
         try {
           // Each issue of a bulk change has its own key, so a retry re-applies only what did not land.
-          updated.push(toJson(await linear.updateIssue(id, changes, { signal, idempotencyKey: `${idempotencyKey}#${i}` })));
+          updated.push(toJson(await linear.updateIssue(issueId, changes, { signal, idempotencyKey: `${idempotencyKey}#${i}` })));
         } catch (error) {
           firstError ??= error;
-          failed.push({ issue_id: id, error: error instanceof Error ? error.message : String(error) });
+          failed.push({ issue_id: issueId, error: error instanceof Error ? error.message : String(error) });
         }
       }
       if (updated.length === 0) throw firstError;
       return failed.length ? { updated, failed } : { updated };
+    },
+  }),
+  add_comment: tool({
+    schema: z.object({ issue_id: id, body: z.string().trim().min(1).max(50_000) }),
+    mutates: true,
+    run: async ({ issue_id, body }, { signal, idempotencyKey }, { linear }) => ({
+      comment: await linear.addComment(issue_id, body, { signal, idempotencyKey }),
     }),
-    add_comment: write(async (args, { signal, idempotencyKey }) => {
-      const { issue_id, body } = argsOf('add_comment', args);
-      return { comment: await linear.addComment(issue_id, body, { signal, idempotencyKey }) };
-    }),
-  };
+  }),
+};
+
+export type ToolIntent = keyof typeof linearToolSpecs;
+
+/** Each tool receives its own step's arguments, validated by `parseStep`. */
+export type LinearTools = { [I in ToolIntent]: Tool<z.infer<(typeof linearToolSpecs)[I]['schema']>> };
+
+export function linearTools(linear: LinearPort, cache: ReferenceCache): LinearTools {
+  const env: ToolEnv = { linear, cached: (key, load) => cache.get(key, load) };
+  const bind = <S extends z.ZodType>(spec: LinearToolSpec<S>): Tool<z.infer<S>> => ({
+    mutates: spec.mutates,
+    run: async (args, ctx) => toJson(await spec.run(args, ctx, env)),
+  });
+  const entries = Object.entries(linearToolSpecs).map(([intent, spec]) => [intent, bind(spec)]);
+  // Each entry is bound from the spec of the same intent, so its arguments are that spec's: the table's own pairing.
+  return Object.fromEntries(entries) as LinearTools;
 }

@@ -10,7 +10,7 @@ import type { ReceiveOutcome, ThreadIntake } from '../../runtime/intake.js';
 import { HardwayError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
 import type { Clock } from '../../core/ids.js';
-import { approvalState, defaultHumanIntents, deriveStatus, type HumanIntents } from '../../core/thread.js';
+import { approvalState, deriveStatus, noHumanIntents, type HumanIntents } from '../../core/thread.js';
 import type { ThreadStore } from '../../store/thread-store.js';
 import { verifyApprovalToken, type ApprovalClaim } from './approval-token.js';
 import { escapeHtml } from './html.js';
@@ -27,7 +27,8 @@ export interface ApprovalPageDeps {
   tokenSecret: Secret;
   clock: Clock;
   logger: ChannelLogger;
-  humanIntents?: HumanIntents;
+  /** Each agent's human intents, from the agent registry (the composition root supplies them). */
+  humanIntents: (agent: string) => HumanIntents | undefined;
 }
 
 const formSchema = z.object({
@@ -78,7 +79,7 @@ export function createApprovalPage(deps: ApprovalPageDeps): Hono {
     }
     const recorded = approvalState(thread.events, claim.callId);
     const waiting =
-      deriveStatus(thread.events, deps.humanIntents ?? defaultHumanIntents) === 'awaiting_approval' &&
+      deriveStatus(thread.events, deps.humanIntents(thread.agent) ?? noHumanIntents) === 'awaiting_approval' &&
       pendingApproval(thread.events)?.data.callId === claim.callId;
     const state: LinkState = recorded === 'granted' || recorded === 'denied' ? recorded : waiting ? 'pending' : 'superseded';
     return { ok: true, claim, request, state };

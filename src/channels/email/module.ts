@@ -22,11 +22,11 @@ export const emailChannel: ChannelModule = {
     if (!result.ok) throw new Error(result.problem);
     const config = result.config;
     const logger = deps.logger.child({ channel: 'email' });
-    const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger };
+    const common = { store: deps.store, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents };
     const intake = createEmailIntake({ intake: deps.intake, store: deps.store, config, agent: deps.agent, logger });
     const mounts: Record<string, Hono> = {
       '/webhooks/email': createEmailWebhooks({ intake, config, logger }),
-      '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger }),
+      '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger, humanIntents: deps.humanIntents }),
     };
     const notifier = config.smtpUrl
       ? asThreadNotifier(createEmailNotifier({ ...common, config, mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))

@@ -8,7 +8,7 @@ import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../co
 import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
 import { oldestFirst } from '../../core/stack.js';
 import { foldState, type ThreadState } from '../../core/state.js';
-import { defaultHumanIntents, type HumanIntents, type Thread } from '../../core/thread.js';
+import { noHumanIntents, type HumanIntents, type Thread } from '../../core/thread.js';
 import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
 import { createApprovalToken } from './approval-token.js';
@@ -33,7 +33,8 @@ export interface EmailNotifierDeps {
   ids: IdSource;
   clock: Clock;
   logger: ChannelLogger;
-  humanIntents?: HumanIntents;
+  /** Each agent's human intents, from the agent registry (the composition root supplies them). */
+  humanIntents: (agent: string) => HumanIntents | undefined;
   /** Where the approval page is mounted under PUBLIC_URL. Default '/approvals'. */
   approvalPath?: string;
 }
@@ -80,7 +81,6 @@ function referenceChain(first: EmailReceived, state: ThreadState): string[] {
 
 export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   const { store, mailer, config, logger } = deps;
-  const humanIntents = deps.humanIntents ?? defaultHumanIntents;
   const approvalPath = deps.approvalPath ?? '/approvals';
   const domain = domainOf(config.address);
   // One notify at a time per thread in this process: two would both see the same notification as unsent.
@@ -92,7 +92,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     content: NotificationContent;
   }
 
-  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId): Letter[] {
+  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId, humanIntents: HumanIntents): Letter[] {
     const requester = normalizeAddress(first.from.address);
     if (event.type === 'approval_requested') {
       // One mail per approver: each link names its approver, so it cannot be forwarded to someone else to decide.
@@ -118,13 +118,15 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
 
   async function run(threadId: ThreadId): Promise<NotifyResult> {
     const thread = await store.load(threadId);
+    // An agent the registry does not know hands nothing to a human: only its approvals and escalations are mailed.
+    const humanIntents = (thread && deps.humanIntents(thread.agent)) ?? noHumanIntents;
     let state = thread === undefined ? undefined : foldState(thread.events, humanIntents);
     const first = state === undefined ? undefined : firstEmail(state);
     if (state === undefined || first === undefined) return { kind: 'not_email' };
     const sent: Array<{ eventId: string; messageIds: string[] }> = [];
     const replyTo = threadReplyAddress(config.address, threadId, config.tokenSecret);
     for (const event of state.pendingNotifications) {
-      const outgoing = letters(event, first, threadId);
+      const outgoing = letters(event, first, threadId, humanIntents);
       const records: NewEvent[] = [];
       const deliveries: Delivery[] = [];
       const references = referenceChain(first, state);

@@ -5,7 +5,7 @@ import { HardwayError } from '../../core/errors.js';
 import type { ThreadId } from '../../core/ids.js';
 import { renderThread } from '../../core/render.js';
 import { foldState } from '../../core/state.js';
-import { defaultHumanIntents } from '../../core/thread.js';
+import { noHumanIntents } from '../../core/thread.js';
 import type { ThreadService } from '../../runtime/thread-service.js';
 import type { HumanInput, Sender } from '../../core/human-input.js';
 import type { RegisteredAgent } from '../../runtime/agent-module.js';
@@ -98,7 +98,7 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
     const thread = await deps.service.load(threadIdFrom(c));
     // The store knows whether a worker holds it right now (`running`); the events know everything else.
     const [summary] = (await deps.store.list({ id: thread.id, limit: 1 })).threads;
-    const status = summary?.status ?? foldState(thread.events, deps.agents.get(thread.agent)?.definition.humanIntents ?? defaultHumanIntents).status;
+    const status = summary?.status ?? foldState(thread.events, deps.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents).status;
     return c.json({ id: thread.id, agent: thread.agent, status, events: thread.events });
   });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { approvalFor as policyOf, defaultApprovalPolicy, type ApprovalPolicy } from '../../../src/agents/linear-assistant/policies.js';
-import { intents, parseStep } from '../../../src/agents/linear-assistant/steps.js';
-import type { Step } from '../../../src/core/agent.js';
+import { intents, parseStep, type LinearStep } from '../../../src/agents/linear-assistant/steps.js';
 import { createEvolve, foldState } from '../../../src/core/state.js';
-import { defaultHumanIntents, type Thread } from '../../../src/core/thread.js';
+import type { Thread } from '../../../src/core/thread.js';
 import { call, decided, ev, thread } from '../../core/fixtures.js';
+import { linearAssistantIntents } from '../../../src/agents/linear-assistant/human-intents.js';
 
 const states = thread(
   ev('step_decided', decided(1, 'list_workflow_states')),
@@ -24,9 +24,9 @@ const states = thread(
   ev('step_decided', decided(2, 'list_users')),
   ev('tool_succeeded', { callId: call(2), intent: 'list_users', result: { users: [{ id: 'u-sarah', name: 'Sarah', email: 's@c' }] } }),
 );
-const update = (changes: Record<string, unknown>, ids = ['OPS-1']): Step => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
+const update = (changes: Record<string, unknown>, ids = ['OPS-1']): LinearStep => ({ intent: 'update_issue', args: { issue_ids: ids, changes } as never });
 /** The policy as the decider calls it: with the state the thread's events fold to. */
-const approvalFor = (policy: ApprovalPolicy) => (step: Step, t: Thread) => policyOf(policy)(step, t, foldState(t.events, defaultHumanIntents));
+const approvalFor = (policy: ApprovalPolicy) => (step: LinearStep, t: Thread) => policyOf(policy)(step, t, foldState(t.events, linearAssistantIntents));
 const needs = approvalFor(defaultApprovalPolicy);
 
 describe('approval policy', () => {
@@ -66,7 +66,7 @@ describe('approval policy', () => {
 
   it('reads the thread’s facts from its state: each tool result is walked once, however many steps ask', () => {
     const policy = policyOf(defaultApprovalPolicy);
-    const evolve = createEvolve(defaultHumanIntents);
+    const evolve = createEvolve(linearAssistantIntents);
     const reads = new Map<number, number>();
     // A result whose every property read is counted, so a walk over it shows.
     const counted = (n: number, value: object): object =>
@@ -79,7 +79,7 @@ describe('approval policy', () => {
         ownKeys: (target) => { reads.set(n, (reads.get(n) ?? 0) + 1); return Reflect.ownKeys(target); },
       });
     let t = thread();
-    let state = foldState(t.events, defaultHumanIntents);
+    let state = foldState(t.events, linearAssistantIntents);
     const readsOfFirst: number[] = [];
     for (let n = 0; n < 30; n++) {
       const result = counted(n, { states: [{ id: `st-${n}`, name: n === 0 ? 'Done' : `S${n}`, type: n === 0 ? 'completed' : 'started' }] }) as never;

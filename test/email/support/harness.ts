@@ -14,6 +14,7 @@ import type { Thread } from '../../../src/core/thread.js';
 import type { ThreadStore } from '../../../src/store/thread-store.js';
 import { openSqliteStore } from '../../../src/store/sqlite-store.js';
 import { testAgent } from '../../core/given.js';
+import { linearIntentsForEveryAgent } from '../../support/human-intents.js';
 
 export const secrets = {
   token: 'token-secret-0123456789abcdef0123456789abcdef',
@@ -137,13 +138,13 @@ export function createHarness(
 ): Harness {
   const ids = options.ids ?? sequentialIds();
   const clock = fixedClock();
-  const store = options.store ?? openSqliteStore({ path: ':memory:', clock });
+  const store = options.store ?? openSqliteStore({ path: ':memory:', clock, humanIntents: linearIntentsForEveryAgent });
   const config = testConfig(options.env);
   const logger = recordingLogger();
   const mailer = captureMailer();
   const service = threadService({ store, config, ids, clock });
   const intake = emailIntake({ store, config, ids, clock, logger, service, ...(options.resolver ? { resolver: options.resolver } : {}) });
-  const notifier = createEmailNotifier({ store, mailer, config, ids, clock, logger });
+  const notifier = createEmailNotifier({ store, mailer, config, ids, clock, logger, humanIntents: linearIntentsForEveryAgent });
   return { store, config, ids, clock, logger, mailer, service, intake, notifier };
 }
 
