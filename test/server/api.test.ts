@@ -1,10 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/app/config.js';
-import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/support/logger.js';
+import type { Container } from '../../src/app/container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
+import { startStubContainer } from '../support/stub-container.js';
 import { threadPart } from '../loop/harness.js';
-import { testWorkspace } from '../support/workspace.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let llm: StubLlm;
@@ -15,17 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => llm.close());
 beforeEach(async () => {
-  llm.reset();
-  const config = readConfig({
-    API_TOKEN: TOKEN,
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    LLM_MAX_RETRIES: '0',
-    PREFETCH_TTL_MS: '0',
-  });
-  c = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  c = await startStubContainer(llm, { API_TOKEN: TOKEN });
 });
 afterEach(async () => c.close());
 

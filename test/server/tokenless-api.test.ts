@@ -5,11 +5,9 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { serve } from '@hono/node-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readConfig } from '../../src/app/config.js';
-import { createContainer, type Container } from '../../src/app/container.js';
-import { silentLogger } from '../../src/support/logger.js';
+import type { Container } from '../../src/app/container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
-import { testWorkspace } from '../support/workspace.js';
+import { startStubContainer } from '../support/stub-container.js';
 
 let llm: StubLlm;
 let c: Container;
@@ -21,17 +19,7 @@ afterAll(async () => llm.close());
 afterEach(async () => c.close());
 
 async function start(extra: Record<string, string> = {}): Promise<void> {
-  llm.reset();
-  const config = readConfig({
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    LLM_MAX_RETRIES: '0',
-    PREFETCH_TTL_MS: '0',
-    ...extra,
-  });
-  c = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  c = await startStubContainer(llm, extra);
 }
 
 const local = { host: '127.0.0.1:3000' };
