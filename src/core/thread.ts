@@ -1,7 +1,7 @@
 // A thread is its events; everything else about it, status first, is derived from them (folded in `state.ts`).
 import type { EventOf, ThreadEvent } from './events.js';
 import type { CallId, ThreadId } from './ids.js';
-import { approvalOf, foldState, retryAllowed, statusAfter, type ApprovalStatus } from './state.js';
+import { approvalOf, foldState, statusAfter, type ApprovalStatus } from './state.js';
 
 export { statusAfter } from './state.js';
 
@@ -74,14 +74,6 @@ export function deriveStatus(
   humanIntents: HumanIntents,
 ): DerivedStatus {
   return statusAfter('ready', events, humanIntents);
-}
-
-/**
- * Whether a human may ask the thread to try again: it failed, or a guard escalated it and nobody has answered
- * since. A thread waiting for an answer to its own question or an approval wants that answer, not a retry.
- */
-export function canRetry(events: readonly ThreadEvent[], humanIntents: HumanIntents): boolean {
-  return retryAllowed(foldState(events, humanIntents));
 }
 
 /**

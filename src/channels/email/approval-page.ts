@@ -10,13 +10,13 @@ import type { ReceiveOutcome, ThreadIntake } from '../../runtime/intake.js';
 import { HardwayError } from '../../core/errors.js';
 import type { EventOf } from '../../core/events.js';
 import type { Clock } from '../../core/ids.js';
-import { approvalState, deriveStatus, noHumanIntents, type HumanIntents } from '../../core/thread.js';
+import { approvalOf, foldState } from '../../core/state.js';
+import { noHumanIntents, type HumanIntents } from '../../core/thread.js';
 import type { ThreadStore } from '../../store/thread-store.js';
 import { verifyApprovalToken, type ApprovalClaim } from './approval-token.js';
 import { escapeHtml } from './html.js';
 import type { ChannelLogger } from './logger.js';
 import { EMAIL_CHANNEL } from './intake.js';
-import { pendingApproval } from './pending-approval.js';
 import type { Secret } from './secret.js';
 
 export interface ApprovalPageDeps {
@@ -77,10 +77,9 @@ export function createApprovalPage(deps: ApprovalPageDeps): Hono {
     if (thread === undefined || request === undefined) {
       return { ok: false, response: page(c, 404, 'Nothing to approve', '<p>This request no longer exists.</p>') };
     }
-    const recorded = approvalState(thread.events, claim.callId);
-    const waiting =
-      deriveStatus(thread.events, deps.humanIntents(thread.agent) ?? noHumanIntents) === 'awaiting_approval' &&
-      pendingApproval(thread.events)?.data.callId === claim.callId;
+    const folded = foldState(thread.events, deps.humanIntents(thread.agent) ?? noHumanIntents);
+    const recorded = approvalOf(folded, claim.callId);
+    const waiting = folded.status === 'awaiting_approval' && folded.pendingApproval?.data.callId === claim.callId;
     const state: LinkState = recorded === 'granted' || recorded === 'denied' ? recorded : waiting ? 'pending' : 'superseded';
     return { ok: true, claim, request, state };
   }
