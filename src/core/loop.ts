@@ -1,7 +1,8 @@
 // The agent loop (factor 8): render → model → decide → run the tool or pause → append → again.
 // The only place in the core with side effects, and all of them come in through `io` and `deps`. While the worker
 // holds the lease the thread lives here in memory: each append's stored events are added to it and only they are
-// rendered; the thread is read again only when someone else wrote to it meanwhile.
+// rendered; the thread is read again only when someone else wrote to it meanwhile. A step whose tool only reads
+// is committed together with its result (one commit, not two); every step is committed before the next model call.
 import type { AgentDefinition, StepModel } from './agent.js';
 import { ContextBuilder } from './context-builder.js';
 import { decide, type Command, type DecideContext } from './decider.js';
@@ -53,6 +54,8 @@ class HeldThread {
   private held: { thread: Thread; events: ThreadEvent[] };
   private folded: ThreadState;
   private readonly evolve: Evolve;
+  /** A read's step, held (in the thread and its state, not yet in the store) until its result commits with it. */
+  private staged: { events: NewEvent[]; length: number; seq: number; state: ThreadState } | undefined;
 
   constructor(
     private readonly io: LoopIo,
@@ -72,19 +75,58 @@ class HeldThread {
     return this.folded;
   }
 
+  get hasStaged(): boolean {
+    return this.staged !== undefined;
+  }
+
+  /**
+   * Takes `events` into the thread as if stored; the next `append` stores them first, in the same commit, against
+   * the thread as it was before them. Only for what may be lost without harm: a read's step, whose tool has no
+   * effect outside the thread, so a crash before the commit costs a repeated model step and nothing else.
+   */
+  stage(events: NewEvent[]): void {
+    const seq = lastSeq(this.held.thread);
+    this.staged = { events, length: this.held.events.length, seq, state: this.folded };
+    events.forEach((event, i) => {
+      const provisional = { ...event, seq: seq + 1 + i } as ThreadEvent;
+      this.held.events.push(provisional);
+      this.folded = this.evolve(this.folded, provisional);
+    });
+  }
+
   /** Appends and keeps the stored events; when others' events landed in between, reads the thread again. */
   async append(events: NewEvent[], expectedSeq: number | 'any'): Promise<void> {
+    const staged = this.staged;
+    if (staged !== undefined) return this.appendStaged(staged, events);
     if (events.length === 0) return;
     const stored = await this.io.append(events, expectedSeq);
     if (stored[0]?.seq !== lastSeq(this.held.thread) + 1) return this.reload();
-    this.held.events.push(...stored);
-    for (const e of stored) this.folded = this.evolve(this.folded, e);
+    this.keep(stored);
   }
 
   async reload(): Promise<void> {
+    this.staged = undefined;
     const loaded = await this.io.load();
     this.held = hold(loaded);
     this.folded = foldState(loaded.events, this.humanIntents);
+  }
+
+  /** The staged step was decided on the thread as it stood: if anyone wrote since, it is dropped and decided again. */
+  private async appendStaged(staged: NonNullable<HeldThread['staged']>, events: NewEvent[]): Promise<void> {
+    this.staged = undefined;
+    this.held.events.length = staged.length;
+    this.folded = staged.state;
+    try {
+      this.keep(await this.io.append([...staged.events, ...events], staged.seq));
+    } catch (error) {
+      if (!HardwayError.isInstance(error, 'concurrency_conflict')) throw error;
+      await this.reload();
+    }
+  }
+
+  private keep(stored: readonly ThreadEvent[]): void {
+    this.held.events.push(...stored);
+    for (const e of stored) this.folded = this.evolve(this.folded, e);
   }
 }
 
@@ -103,7 +145,8 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
-    if (signal.aborted || deps.stopping?.aborted) return { outcome: 'aborted', iterations: iteration };
+    // A soft stop lets a staged read finish: its step is stored with its result, not dropped.
+    if (signal.aborted || (deps.stopping?.aborted && !held.hasStaged)) return { outcome: 'aborted', iterations: iteration };
     const { thread, state } = held;
     const now = { thread, state };
     const status = state.status;
@@ -143,9 +186,18 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
     const prompt = context.render(thread.events);
     const outcome = await deps.model(prompt, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
-    await appendDecided(held, thread, decide(now, { type: 'record_model_outcome', outcome }, ctx));
+    const decided = decide(now, { type: 'record_model_outcome', outcome }, ctx);
+    if (isRead(decided, deps.agent)) held.stage(decided);
+    else await appendDecided(held, thread, decided);
   }
   return { outcome: 'iteration_cap', iterations: cap };
+}
+
+/** One model step whose tool only reads: it is committed together with its result, one commit instead of two. */
+function isRead(events: readonly NewEvent[], agent: AgentDefinition): boolean {
+  const [only] = events;
+  if (events.length !== 1 || only?.type !== 'step_decided') return false;
+  return agent.tools[only.data.intent]?.mutates === false;
 }
 
 /** A decision is only valid for the thread it was made on: if someone appended meanwhile, drop it and re-decide. */

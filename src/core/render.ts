@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
 import { humanInputTypes, type AttachmentMeta, type EmailAddress, type EmailReceived, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
 import type { Json } from './json.js';
+import { emitYaml } from './yaml.js';
 
 export interface RenderedEvent {
   tag: string;
@@ -49,7 +50,7 @@ const INDENT = '    ';
 const DEFAULT_MAX_RESULT_TOKENS = 2_000;
 
 export function toYaml(value: Json | Record<string, unknown>): string {
-  return stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
+  return emitYaml(value) ?? stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
 }
 
 export function countTokens(text: string): number {
@@ -63,7 +64,23 @@ function indent(text: string): string {
     .join('\n');
 }
 
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 function truncate(body: string, maxTokens: number): string {
+  // Every token covers at least one byte of UTF-8, so a body of no more bytes than the bound fits without counting.
+  if (body.length <= maxTokens && utf8Length(body) <= maxTokens) return body;
   const tokens = encode(body);
   if (tokens.length <= maxTokens) return body;
   const kept = decode(tokens.slice(0, maxTokens));

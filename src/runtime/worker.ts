@@ -137,7 +137,8 @@ export class Worker {
 
   private async claimSome(): Promise<number> {
     const free = this.concurrency - this.active.size;
-    if (free <= 0) return 0;
+    // Stopping claims nothing more, from the claim loop or a drain alike.
+    if (free <= 0 || this.stopping.signal.aborted) return 0;
     const leases = await this.options.store.claim({ owner: this.owner, leaseMs: this.leaseMs, limit: free });
     for (const lease of leases) {
       const abort = new AbortController();

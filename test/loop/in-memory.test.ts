@@ -137,14 +137,14 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     expect(threadPart(llm.requests[3]?.prompt ?? '')).toContain(renderContext(thread?.events.slice(0, 6) ?? [], definition.render));
   });
 
-  it('#10.3: a tool outcome stored after someone else’s event: the thread is read again, so the next step sees both', async () => {
+  it('#10.3: a tool with effects: its outcome is stored after someone else’s event, the thread is read again, so the next step sees both', async () => {
     const id = ids.threadId();
     const { worker, loads } = setup({
-      search_issues: async () => {
+      search_issues: Object.assign(async () => {
         // The reply lands while the tool runs, so the tool outcome (appended at the end) comes after it.
         await replyMeanwhile(id, 'It is the kitchen one.');
         return { issues: [{ identifier: 'OPS-7', title: 'Restock the kitchen fridge' }] };
-      },
+      }, { mutates: true }),
     });
     llm.script({ intent: 'search_issues', query: 'fridge' }, { intent: 'done_for_now', message: 'OPS-7 it is.' });
     await start(id, 'find the fridge issue');
@@ -158,5 +158,70 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     expect(second).toContain('<human_response>\n    message: "It is the kitchen one."\n</human_response>');
     expect(second).toContain('<search_issues_result>');
     expect(second.indexOf('<human_response>')).toBeLessThan(second.indexOf('<search_issues_result>'));
+  });
+
+  it('a read’s step is stored with its result in one append, and the next prompt holds both', async () => {
+    const counted = counting(inner);
+    let appends = 0;
+    const store: ThreadStore = { ...counted.store, append: (threadId, events, options) => (appends++, inner.append(threadId, events, options)) };
+    const calls: ToolCall[] = [];
+    const definition = harnessAgent({ list_teams: async () => teams, search_issues: async () => ({ issues: [] }) }, calls);
+    const agents = new Map<string, RegisteredAgent>([['linear-assistant', { definition, model: harnessModel(llm) }]]);
+    const worker = new Worker({ store, agents, limits: defaultGuardLimits, ids, clock: systemClock, logger: silentLogger });
+    llm.script({ intent: 'list_teams' }, { intent: 'search_issues', query: 'fridge' }, { intent: 'done_for_now', message: 'Nothing filed yet.' });
+    const id = await start(ids.threadId(), 'is there a fridge issue?');
+    await worker.drain();
+
+    expect(await types(id)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided', 'tool_succeeded', 'step_decided']);
+    // Two reads and the answer: three appends, not five.
+    expect(appends).toBe(3);
+    const thread = await inner.load(id);
+    expect(threadPart(llm.requests[2]?.prompt ?? '')).toContain(renderContext(thread?.events.slice(0, 5) ?? [], definition.render));
+  });
+
+  it('a read’s step is decided again when someone else’s event lands while its tool runs: nothing stale is stored', async () => {
+    const id = ids.threadId();
+    let searches = 0;
+    const { worker, calls } = setup({
+      search_issues: async () => {
+        searches++;
+        if (searches === 1) await replyMeanwhile(id, 'It is the kitchen one.');
+        return { issues: [{ identifier: 'OPS-7', title: 'Restock the kitchen fridge' }] };
+      },
+    });
+    llm.script(
+      { intent: 'search_issues', query: 'fridge' },
+      { intent: 'search_issues', query: 'kitchen fridge' },
+      { intent: 'done_for_now', message: 'OPS-7 it is.' },
+    );
+    await start(id, 'find the fridge issue');
+    await worker.drain();
+
+    // The first search was decided before the reply: neither it nor its result is in the log.
+    expect(await types(id)).toEqual(['message_received', 'human_replied', 'step_decided', 'tool_succeeded', 'step_decided']);
+    const thread = await inner.load(id);
+    const decided = thread?.events.flatMap((e) => (e.type === 'step_decided' ? [e.data.args] : []));
+    expect(decided?.[0]).toEqual({ query: 'kitchen fridge' });
+    expect(calls.map((c) => c.args)).toEqual([{ query: 'fridge' }, { query: 'kitchen fridge' }]);
+    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<human_response>\n    message: "It is the kitchen one."\n</human_response>');
+    expect(threadPart(llm.requests[1]?.prompt ?? '')).not.toContain('<search_issues_result>');
+  });
+
+  it('a soft stop while a read runs still stores its step with its result', async () => {
+    const running: { worker?: Worker; stopped?: Promise<void> } = {};
+    const { worker } = setup({
+      search_issues: async () => {
+        running.stopped = running.worker?.stop(60_000);
+        return { issues: [] };
+      },
+    });
+    running.worker = worker;
+    llm.script({ intent: 'search_issues', query: 'fridge' }, { intent: 'done_for_now', message: 'none' });
+    const id = await start(ids.threadId(), 'find the fridge issue');
+    await worker.drain();
+    await running.stopped;
+
+    expect(await types(id)).toEqual(['message_received', 'step_decided', 'tool_succeeded']);
+    expect(llm.requests).toHaveLength(1);
   });
 });
