@@ -1,5 +1,6 @@
 // The LinearPort over Linear's GraphQL API, through @linear/sdk's rawRequest and only our own documents: one round
-// trip per document, every reply parsed with zod, every failure a LinearError, retries bounded.
+// trip per document, every reply parsed with zod, every failure a LinearError, retries bounded. Each operation of
+// ./linear-operations.ts is bound to this transport (LinearApi); what it sends and how it reads the reply is its own.
 //
 // Creates are idempotent: the issue or comment id is derived from the step's idempotency key and looked up before
 // the create, so a step retried after a lost response finds what it made the first time instead of making another.

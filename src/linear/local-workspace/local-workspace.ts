@@ -1,6 +1,7 @@
 // A LinearPort backed by the project's own SQLite database: the Linear Assistant without a Linear account (demos,
 // offline runs, tests). It resolves references, derives ids from idempotency keys and looks them up before creating
 // exactly as the SDK adapter does, and fails with the same LinearErrors, because its store refuses in Linear's words.
+// Each operation of ../linear-operations.ts brings its local version; this file only opens the store for them.
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../../core/ids.js';
 import { linearErrorFromReply } from '../error-mapping.js';
