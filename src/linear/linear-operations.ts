@@ -5,6 +5,7 @@ import type { LinearDocument, LinearOperation, PortMethod } from './operation.js
 import { addComment } from './operations/add-comment.js';
 import { createIssue } from './operations/create-issue.js';
 import { getIssue } from './operations/get-issue.js';
+import { getIssueComments } from './operations/get-issue-comments.js';
 import { listLabels } from './operations/list-labels.js';
 import { listTeams } from './operations/list-teams.js';
 import { listUsers } from './operations/list-users.js';
@@ -19,6 +20,7 @@ export const linearOperations = {
   listLabels,
   searchIssues,
   getIssue,
+  getIssueComments,
   createIssue,
   updateIssue,
   addComment,
