@@ -32,6 +32,13 @@ export const linearAssistantCases: Record<string, PromptCase> = {
       assigned_to_austin: (s) => issueOf(s).assignee_id === '2a9c4b9e-8d5e-4f0b-8d61-3c1e5b7a9f02',
     },
   },
+  ReadsAConversationLongerThanGetIssueShows: {
+    recorded: '{"intent": "get_issue_comments", "issue_id": "OPS-40", "limit": 100}',
+    asserts: {
+      reads_comments: (s) => s.intent === 'get_issue_comments',
+      right_issue: (s) => s.args.issue_id === 'OPS-40',
+    },
+  },
   FinishesAfterSuccess: {
     recorded: '{"intent": "done_for_now", "message": "Done: I added the comment to OPS-42 (https://linear.app/company/issue/OPS-42#comment-c1)."}',
     asserts: {

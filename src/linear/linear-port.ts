@@ -4,6 +4,7 @@
 // by UUID or name (within the issue's team); a label by UUID or name; an assignee by UUID, exact email or name. A
 // value that matches nothing known is passed to Linear unchanged, so Linear's own answer (e.g. `invalid input:
 // teamId must be a UUID.`) reaches the model. Every failure is a `LinearError` (./linear-error.ts).
+import type { OperationPort } from './linear-operations.js';
 
 /** A person as the model sees them on an issue or in a team. */
 export interface LinearUserRef {
@@ -122,16 +123,8 @@ export interface IssueChanges {
   labelIds?: string[];
 }
 
-export interface LinearPort {
-  listTeams(options?: ReadOptions): Promise<LinearTeam[]>;
-  listUsers(filter?: { teamId?: string }, options?: ReadOptions): Promise<LinearUser[]>;
-  listWorkflowStates(filter?: { teamId?: string }, options?: ReadOptions): Promise<LinearWorkflowState[]>;
-  /** With a team: that team's labels and the workspace-wide ones. */
-  listLabels(filter?: { teamId?: string }, options?: ReadOptions): Promise<LinearLabel[]>;
-  searchIssues(search?: IssueSearch, options?: ReadOptions): Promise<LinearIssueSummary[]>;
-  /** By UUID or identifier (`OPS-42`). */
-  getIssue(idOrIdentifier: string, options?: ReadOptions): Promise<LinearIssueDetail>;
-  createIssue(input: IssueDraft, options: WriteOptions): Promise<LinearIssue>;
-  updateIssue(idOrIdentifier: string, changes: IssueChanges, options: WriteOptions): Promise<LinearIssue>;
-  addComment(issueIdOrIdentifier: string, body: string, options: WriteOptions): Promise<LinearComment>;
-}
+/**
+ * What the agent calls: one method per operation of ./linear-operations.ts, typed there. Its arguments and answers
+ * are the types above; `ReadOptions` or `WriteOptions` come last.
+ */
+export type LinearPort = OperationPort;

@@ -2,7 +2,14 @@
 // double: reads, name resolution, creates with idempotency keys, updates, comments, and Linear's refusals.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LinearPort } from '../../src/linear/linear-port.js';
-import { failure, seededTeam, seededUser, type PortUnderTest } from './fixtures.js';
+import { failure, seed, seededTeam, seededUser, type PortUnderTest } from './fixtures.js';
+
+function seededIssueId(identifier: string): string {
+  const [team, number] = identifier.split('-');
+  const issue = seed.issues.find((i) => i.team === team && String(i.number) === number);
+  if (issue === undefined) throw new Error(`no issue ${identifier} in the seed`);
+  return issue.id;
+}
 
 export function linearPortContract(name: string, open: () => Promise<PortUnderTest>): void {
   describe(`LinearPort contract: ${name}`, () => {
@@ -128,6 +135,37 @@ export function linearPortContract(name: string, open: () => Promise<PortUnderTe
         expect(issue.comments.map((c) => c.author)).toEqual(['Sarah Chen', 'Alex Morgan']);
         expect(issue.comments[1]?.body).toBe('Thursday works better, the board meeting is on Tuesday.');
         expect(await linear.getIssue(issue.id)).toEqual(issue);
+      });
+
+      it("reads an issue's comments, the latest `limit` of them oldest first, by identifier or UUID", async () => {
+        const all = await linear.getIssueComments('OPS-40');
+        expect(all.issue).toEqual({ id: seededIssueId('OPS-40'), identifier: 'OPS-40' });
+        expect(all.comments.map((c) => c.author)).toEqual(['Sarah Chen', 'Alex Morgan']);
+        expect(all.comments[0]).toMatchObject({
+          body: 'CoolAir offered Tuesday 17th or Thursday 19th, 8:00. Waiting on security for the badges.',
+          createdAt: '2026-02-11T13:02:00.000Z',
+          url: expect.stringMatching(/^https:\/\/linear\.app\/company\/issue\/OPS-40\/.+#comment-24027141$/),
+        });
+        expect(all.comments).toEqual((await linear.getIssue('OPS-40')).comments);
+        expect((await linear.getIssueComments('OPS-40', { limit: 1 })).comments.map((c) => c.author)).toEqual(['Alex Morgan']);
+        expect(await linear.getIssueComments(seededIssueId('OPS-40'))).toEqual(all);
+        expect((await linear.getIssueComments('OPS-38')).comments).toEqual([]);
+      });
+
+      it('reads more of a long conversation than getIssue shows', async () => {
+        for (let n = 1; n <= 23; n++) await linear.addComment('OPS-39', `update ${n}`, key());
+        expect((await linear.getIssue('OPS-39')).comments).toHaveLength(20);
+        expect((await linear.getIssueComments('OPS-39')).comments).toHaveLength(23);
+        expect((await linear.getIssueComments('OPS-39', { limit: 500 })).comments).toHaveLength(23);
+        expect((await linear.getIssueComments('OPS-39', { limit: 21 })).comments).toHaveLength(21);
+      });
+
+      it('answers not_found for the comments of an issue that does not exist', async () => {
+        expect(await failure(linear.getIssueComments('OPS-999'))).toEqual({
+          kind: 'not_found',
+          message: 'not found: Could not find referenced Issue.',
+          retryable: false,
+        });
       });
 
       it('answers not_found for an issue that does not exist', async () => {

@@ -31,6 +31,8 @@ const script: Step[] = [
   ['update missing', (l) => l.updateIssue('OPS-4242', { labelIds: ['Bug'] }, once('e'))],
   ['comment', (l) => l.addComment('OPS-42', 'Picked up from the wholesaler.', once('f'))],
   ['comment again', (l) => l.addComment('OPS-42', 'Picked up from the wholesaler.', once('f'))],
+  ['comments', (l) => l.getIssueComments('OPS-40', { limit: 1 })],
+  ['comments of a missing issue', (l) => l.getIssueComments('OPS-4242')],
   ['get created issue', (l) => l.getIssue('OPS-42')],
   ['search created issue', (l) => l.searchIssues({ query: 'sparkling' })],
 ];

@@ -101,6 +101,11 @@ export const linearToolSpecs = {
     mutates: false,
     run: async ({ issue_id }, { signal }, { linear }) => ({ issue: await linear.getIssue(issue_id, { signal }) }),
   }),
+  get_issue_comments: tool({
+    schema: z.object({ issue_id: id, limit: z.number().int().min(1).max(100).nullish() }),
+    mutates: false,
+    run: async ({ issue_id, limit }, { signal }, { linear }) => linear.getIssueComments(issue_id, opt('limit', limit), { signal }),
+  }),
   create_issue: tool({
     schema: z.object({ issue: issueDraft }),
     mutates: true,

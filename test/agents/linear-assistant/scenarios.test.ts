@@ -182,3 +182,26 @@ describe('pausing for a human', () => {
     expect((await workspace.getIssue(issue.identifier)).state.type).not.toBe('completed');
   });
 });
+
+describe('get_issue_comments', () => {
+  it("reads an issue's conversation through the SDK adapter: the comments reach the next prompt, nothing waits for approval", async () => {
+    llm.script(
+      { intent: 'get_issue_comments', issue_id: 'OPS-40', limit: 10 },
+      { intent: 'done_for_now', message: 'Sarah Chen first mentioned CoolAir on OPS-40.' },
+    );
+    const id = await emailThread('Who first wrote about the vendor on OPS-40?');
+    await c.worker.drain();
+
+    const events = await status(id);
+    const read = events.find((e) => e.type === 'tool_succeeded' && e.data.intent === 'get_issue_comments');
+    expect(read?.type === 'tool_succeeded' && read.data.result).toMatchObject({
+      issue: { identifier: 'OPS-40' },
+      comments: [{ author: 'Sarah Chen' }, { author: 'Alex Morgan' }],
+    });
+    expect(prompt(1)).toContain('<get_issue_comments_result>');
+    expect(prompt(1)).toContain('Thursday works better, the board meeting is on Tuesday.');
+    expect(events.some((e) => e.type === 'approval_requested')).toBe(false);
+    expect(linear.requests.some((r) => r.operationName === 'IssueComments')).toBe(true);
+    expect(events.at(-1)).toMatchObject({ type: 'step_decided', data: { intent: 'done_for_now' } });
+  });
+});

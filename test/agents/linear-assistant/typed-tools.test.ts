@@ -25,7 +25,16 @@ describe('typed tool arguments', () => {
     expectTypeOf<Extract<LinearStep, { intent: 'get_issue' }>['args']>().toEqualTypeOf<{ issue_id: string }>();
     // The human intents have no tool.
     expectTypeOf<keyof LinearTools>().toEqualTypeOf<
-      'list_teams' | 'list_users' | 'list_workflow_states' | 'list_labels' | 'search_issues' | 'get_issue' | 'create_issue' | 'update_issue' | 'add_comment'
+      | 'list_teams'
+      | 'list_users'
+      | 'list_workflow_states'
+      | 'list_labels'
+      | 'search_issues'
+      | 'get_issue'
+      | 'get_issue_comments'
+      | 'create_issue'
+      | 'update_issue'
+      | 'add_comment'
     >();
   });
 
