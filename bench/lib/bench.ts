@@ -28,6 +28,8 @@ export interface BenchOptions {
   warmup: number;
   storedSizes: number[];
   resumesPerSize: number;
+  /** Unmeasured runs before the first size, and after each size's seeding. */
+  storedWarmup: { runs: number; settle: number };
   intake: { durationSec: number; warmupSec: number; connections: number };
   inFlight: { counts: number[]; delayMs: number; repeats: (n: number) => number };
   longThread: LongThreadOptions;
@@ -44,7 +46,8 @@ export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
   runs: 50,
   warmup: 3,
   storedSizes: [1_000, 10_000, 100_000],
-  resumesPerSize: 7,
+  resumesPerSize: 21,
+  storedWarmup: { runs: 10, settle: 3 },
   intake: { durationSec: 5, warmupSec: 1, connections: 16 },
   inFlight: { counts: [1, 10, 100, 500], delayMs: 200, repeats: () => 3 },
   longThread: { steps: 200, early: 10, window: 5, runs: 5, warmup: 1 },
@@ -58,6 +61,7 @@ export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
   warmup: 1,
   storedSizes: [10],
   resumesPerSize: 1,
+  storedWarmup: { runs: 1, settle: 0 },
   intake: { durationSec: 1, warmupSec: 0, connections: 2 },
   inFlight: { counts: [1, 2], delayMs: 200, repeats: () => 1 },
   longThread: { steps: 20, early: 10, window: 5, runs: 1, warmup: 0 },
@@ -136,7 +140,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       log(`figure 5: resume with ${options.storedSizes.join(', ')} stored threads`);
       entries = await openAll(systems, dir, stub.baseUrl, 'stored');
       for (const entry of entries) {
-        storedThreads[entry.id] = await measureStoredThreads(entry, stub, { sizes: options.storedSizes, resumes: options.resumesPerSize });
+        storedThreads[entry.id] = await measureStoredThreads(entry, stub, { sizes: options.storedSizes, resumes: options.resumesPerSize, warmup: options.storedWarmup.runs, settle: options.storedWarmup.settle });
         log(`  ${entry.id}: ${storedThreads[entry.id]?.map((p) => `${p.threads} → ${p.resumeMs.median.toFixed(1)} ms (seeded in ${(p.seedMs / 1000).toFixed(1)} s)`).join(', ')}`);
       }
       await closeAll(entries);

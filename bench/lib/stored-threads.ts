@@ -16,24 +16,27 @@ export interface StoredThreadsPoint {
 export async function measureStoredThreads(
   entry: RunnerEntry,
   stub: BenchStub,
-  options: { sizes: readonly number[]; resumes: number },
+  options: { sizes: readonly number[]; resumes: number; warmup: number; settle: number },
 ): Promise<StoredThreadsPoint[]> {
   stub.delayMs = 0;
   const template = 'seed-template';
   await entry.instance.startSeed(template);
   let stored = 1;
-  // Unmeasured resumes first, so the smallest size does not pay for warming up the JIT.
-  for (let w = 0; w < 2; w++) {
-    await entry.instance.start(`warmup-${w}`);
-    await entry.instance.resume(`warmup-${w}`);
+  const unmeasured = async (key: string): Promise<void> => {
+    await entry.instance.start(key);
+    await entry.instance.resume(key);
     stored++;
-  }
+  };
+  // Unmeasured resumes first, so the smallest size does not pay for warming up the JIT.
+  for (let w = 0; w < options.warmup; w++) await unmeasured(`warmup-${w}`);
   const points: StoredThreadsPoint[] = [];
   for (const size of options.sizes) {
     const t0 = performance.now();
     if (size > stored) await entry.instance.seedCopies(template, size - stored, stored);
     const seedMs = performance.now() - t0;
     stored = Math.max(stored, size);
+    // The bulk insert leaves work behind (a WAL checkpoint, dirty pages): it must not land in the first samples.
+    for (let w = 0; w < options.settle; w++) await unmeasured(`settle-${size}-${w}`);
     const samples: number[] = [];
     for (let r = 0; r < options.resumes; r++) {
       const key = `probe-${size}-${r}`;
