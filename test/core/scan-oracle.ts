@@ -1,5 +1,5 @@
 // The scan-based derivations as they were before `evolve` (copied verbatim from src/core/thread.ts, guards.ts and
-// src/channels/email/pending-approval.ts, notifier.ts, policies.ts): the oracle the folded state must equal.
+// src/channels/email/approvals/pending-approval.ts, outbound/notifier.ts, policies.ts): the oracle the folded state must equal.
 import { humanInputTypes, type EventOf, type ThreadEvent } from '../../src/core/events.js';
 import type { CallId } from '../../src/core/ids.js';
 import { canonicalJson, type Json, type JsonObject } from '../../src/core/json.js';

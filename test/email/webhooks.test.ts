@@ -1,7 +1,7 @@
 // The HTTP intake, through app.request() with real signatures: who may post, what is refused, what is accepted.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createEmailWebhooks, SIGNATURE_HEADER } from '../../src/channels/email/webhooks.js';
+import { createEmailWebhooks, SIGNATURE_HEADER } from '../../src/channels/email/inbound/webhooks.js';
 import { allThreads, createHarness, secrets, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 

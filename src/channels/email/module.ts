@@ -2,14 +2,14 @@
 // the notifier that answers by SMTP. Invalid email settings stop the start with the exact problem.
 import type { Hono } from 'hono';
 import type { ChannelModule, OpenedChannel } from '../../runtime/channel-module.js';
-import { createApprovalPage } from './approval-page.js';
+import { createApprovalPage } from './approvals/approval-page.js';
 import { readEmailConfig } from './config.js';
-import { createFileCursorStore } from './imap-cursor-store.js';
-import { createImapSource } from './imap-source.js';
-import { createEmailIntake, EMAIL_CHANNEL, emailApprovers } from './intake.js';
-import { createSmtpMailer } from './mailer.js';
-import { asThreadNotifier, createEmailNotifier } from './notifier.js';
-import { createEmailWebhooks } from './webhooks.js';
+import { createFileCursorStore } from './inbound/imap-cursor-store.js';
+import { createImapSource } from './inbound/imap-source.js';
+import { createEmailIntake, EMAIL_CHANNEL, emailApprovers } from './inbound/intake.js';
+import { createSmtpMailer } from './outbound/mailer.js';
+import { asThreadNotifier, createEmailNotifier } from './outbound/notifier.js';
+import { createEmailWebhooks } from './inbound/webhooks.js';
 
 /** Where the IMAP position is kept between runs, unless IMAP_CURSOR_FILE says otherwise. */
 const defaultCursorFile = './data/imap-cursor.json';

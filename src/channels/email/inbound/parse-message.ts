@@ -2,9 +2,9 @@
 import { TextDecoder } from 'node:util';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type Attachment, type EmailAddress as ParsedAddress } from 'mailparser';
-import type { AttachmentMeta, EmailAddress } from '../../core/events.js';
-import { normalizeAddress } from './addresses.js';
-import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
+import type { AttachmentMeta, EmailAddress } from '../../../core/events.js';
+import { normalizeAddress } from '../addresses.js';
+import { messageIdList, normalizeMessageId, syntheticMessageId } from '../outbound/message-id.js';
 import { normalizeText } from './reply-text.js';
 
 export interface ParsedEmail {

@@ -4,21 +4,21 @@
 // Rejected mail is logged and dropped, never answered: answering would confirm the address to spammers and feed
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
-import type { ThreadIntake } from '../../runtime/intake.js';
-import type { EventType, PreviousMessage } from '../../core/events.js';
-import type { HumanInput, MayApprove } from '../../core/human-input.js';
-import type { ThreadId } from '../../core/ids.js';
-import type { ThreadStore } from '../../store/thread-store.js';
-import { isOwnAddress, normalizeAddress } from './addresses.js';
-import { readApprovalReply } from './approval-reply.js';
-import type { EmailConfig } from './config.js';
+import type { ThreadIntake } from '../../../runtime/intake.js';
+import type { EventType, PreviousMessage } from '../../../core/events.js';
+import type { HumanInput, MayApprove } from '../../../core/human-input.js';
+import type { ThreadId } from '../../../core/ids.js';
+import type { ThreadStore } from '../../../store/thread-store.js';
+import { isOwnAddress, normalizeAddress } from '../addresses.js';
+import { readApprovalReply } from '../approvals/approval-reply.js';
+import type { EmailConfig } from '../config.js';
 import { fromHeader, readHeaderBlock } from './header-block.js';
-import type { ChannelLogger } from './logger.js';
+import type { ChannelLogger } from '../logger.js';
 import { automatedReason } from './loop-guard.js';
 import { parseEmail, type ParsedEmail } from './parse-message.js';
 import { splitReply } from './reply-text.js';
 import { verifySender } from './sender-auth.js';
-import { approversOf, firstEmail, participantsOf } from './thread-people.js';
+import { approversOf, firstEmail, participantsOf } from '../thread-people.js';
 import { INBOUND_SOURCE, mapToThread } from './thread-mapping.js';
 
 export interface InboundEmail {
