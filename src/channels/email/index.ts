@@ -2,9 +2,9 @@
 export { readEmailConfig, type EmailConfig, type EmailConfigResult, type ImapSettings, type DkimSettings } from './config.js';
 export { Secret } from '../shared/secret.js';
 export type { ChannelLogger } from './logger.js';
+export { EMAIL_CHANNEL, emailMessage, emailOf, emailUpcasters, type EmailAddress, type EmailReceived, type PreviousMessage } from './email-received.js';
 export {
   createEmailIntake,
-  EMAIL_CHANNEL,
   emailApprovers,
   type DropReason,
   type EmailIntake,

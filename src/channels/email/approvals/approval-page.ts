@@ -16,7 +16,7 @@ import type { ThreadStore } from '../../../store/thread-store.js';
 import { verifyApprovalToken, type ApprovalClaim } from './approval-token.js';
 import { escapeHtml } from '../outbound/html.js';
 import type { ChannelLogger } from '../logger.js';
-import { EMAIL_CHANNEL } from '../inbound/intake.js';
+import { EMAIL_CHANNEL } from '../email-received.js';
 import type { Secret } from '../../shared/secret.js';
 
 export interface ApprovalPageDeps {

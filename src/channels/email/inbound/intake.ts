@@ -5,13 +5,14 @@
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
 import type { ThreadIntake } from '../../../runtime/intake.js';
-import type { EventType, PreviousMessage } from '../../../core/events.js';
+import type { EventType } from '../../../core/events.js';
 import type { HumanInput, MayApprove } from '../../../core/human-input.js';
 import type { ThreadId } from '../../../core/ids.js';
 import type { ThreadStore } from '../../../store/thread-store.js';
 import { isOwnAddress, normalizeAddress } from '../addresses.js';
 import { readApprovalReply } from '../approvals/approval-reply.js';
 import type { EmailConfig } from '../config.js';
+import { EMAIL_CHANNEL, emailOpening, type PreviousMessage } from '../email-received.js';
 import { fromHeader, readHeaderBlock } from './header-block.js';
 import type { ChannelLogger } from '../logger.js';
 import { automatedReason } from './loop-guard.js';
@@ -50,7 +51,6 @@ export type IntakeOutcome =
   | { kind: 'dropped'; reason: DropReason; detail?: string };
 
 /** The channel name on what arrives by email (and through the approval link sent by email). */
-export const EMAIL_CHANNEL = 'email';
 
 export type IntakeConfig = Pick<
   EmailConfig,
@@ -89,22 +89,19 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       kind: 'start',
       agent: deps.agent,
       from: { channel: EMAIL_CHANNEL, id: email.from.address },
-      opening: {
-        kind: 'email',
-        email: {
-          from: email.from,
-          to: email.to,
-          cc: email.cc,
-          subject: email.subject,
-          body,
-          fullBody: email.text,
-          messageId: email.messageId,
-          ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
-          references: email.references,
-          previousThread: previous,
-          attachments: email.attachments,
-        },
-      },
+      opening: emailOpening({
+        from: email.from,
+        to: email.to,
+        cc: email.cc,
+        subject: email.subject,
+        body,
+        fullBody: email.text,
+        messageId: email.messageId,
+        ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
+        references: email.references,
+        previousThread: previous,
+        attachments: email.attachments,
+      }),
       delivery: { source: INBOUND_SOURCE, id: email.messageId },
     });
     if (outcome.kind !== 'started') {

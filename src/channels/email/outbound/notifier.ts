@@ -4,7 +4,8 @@
 // Message-ID as an `email-out` delivery in the same append, so a reply quoting it maps back to the thread.
 // Message-IDs are derived from the event id: if we crash between sending and recording, the resend carries the
 // same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
-import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
+import type { MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
+import type { EmailReceived } from '../email-received.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
 import { oldestFirst } from '../../../core/stack.js';
 import { foldState, type ThreadState } from '../../../core/state.js';
