@@ -56,7 +56,7 @@ const emailMeta = z.object({
   previousThread: z.array(previousMessage),
 });
 
-/** The data of an `email_received` event as today's code wrote it. */
+/** The data of an `email_received` event as the code before the generic inbound event wrote it. */
 const legacyEmailReceived = emailMeta.omit({ fromName: true }).extend({
   from: address,
   body: z.string(),
