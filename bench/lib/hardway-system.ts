@@ -1,9 +1,12 @@
-// Hardway as the bench drives it: the production path. The email becomes an `email_received` event created with
-// its delivery (as the email intake does), a Worker claims the thread by lease and runs the loop (BAML → the
-// stub), every event is committed to SQLite, and the approval goes through ThreadService.respond.
+// Hardway as the bench drives it: the production path. The email becomes the email channel's `message_received`,
+// created with its delivery (as the email intake does), a Worker claims the thread by lease and runs the loop (BAML →
+// the stub), every event is committed to SQLite, and the approval goes through ThreadService.respond.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { withChannelRendering } from '../../src/app/channel-events.js';
+import { channels } from '../../src/app/channels.js';
+import { emailMessage } from '../../src/channels/email/email-received.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { ThreadService } from '../../src/runtime/thread-service.js';
 import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
@@ -70,7 +73,8 @@ async function openHardway(context: SystemContext): Promise<SystemInstance> {
   // A second connection for what the bench reads and seeds behind the store's back (same file, WAL).
   const db = new DatabaseSync(path);
   db.exec('PRAGMA busy_timeout = 10000');
-  const definition = benchAgent();
+  // Rendered as production renders it: with the registered channels' hooks (an email as `<email_received>`).
+  const definition = withChannelRendering(benchAgent(), channels);
   const model = linearAssistantModel({
     provider: 'openai-compatible',
     model: 'stub',
@@ -93,8 +97,8 @@ async function openHardway(context: SystemContext): Promise<SystemInstance> {
         {
           id: randomIds.eventId(),
           at: systemClock.now().toISOString(),
-          type: 'email_received',
-          data: {
+          type: 'message_received',
+          data: emailMessage({
             from: e.from,
             to: [e.to],
             cc: [],
@@ -105,7 +109,7 @@ async function openHardway(context: SystemContext): Promise<SystemInstance> {
             references: [],
             previousThread: [],
             attachments: [],
-          },
+          }),
         },
       ],
       delivery: { source: 'email', id: messageId },

@@ -21,6 +21,7 @@ import { ThreadService } from '../runtime/thread-service.js';
 import { Worker } from '../runtime/worker.js';
 import { createLogger, type Logger } from '../support/logger.js';
 import { agents as registeredAgents, type AgentList } from './agents.js';
+import { channelUpcasters, withChannelRendering } from './channel-events.js';
 import { channels as registeredChannels } from './channels.js';
 import type { AppConfig } from './config.js';
 import { openLinear } from './open-linear.js';
@@ -75,12 +76,15 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   // The agent registry: every reader of a thread's status learns its agent's human intents from here.
   const agents = new Map<string, RegisteredAgent>();
   const humanIntents = (agent: string): HumanIntents | undefined => agents.get(agent)?.definition.humanIntents;
-  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents })), redact);
+  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact);
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
   const agentContext = { config, linear, clock, ids };
-  for (const m of agentModules) agents.set(m.name, { definition: m.definition(agentContext), model: overrides.model ?? m.model(agentContext) });
+  // Every channel's messages read the same in every agent's context, on or off in this process.
+  for (const m of agentModules) {
+    agents.set(m.name, { definition: withChannelRendering(m.definition(agentContext), channelModules), model: overrides.model ?? m.model(agentContext) });
+  }
   const defaultAgent = agentModules[0].name;
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
   const built: { intake?: ThreadService } = {};

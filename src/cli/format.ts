@@ -1,17 +1,19 @@
 // How a thread looks in a terminal: one line per event, with tokens and latency for model steps.
 import type { ThreadEvent } from '../core/events.js';
+import type { InboundDescriber } from '../app/channel-events.js';
 
 const clip = (text: string, max = 160): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
-export function describeEvent(e: ThreadEvent): string {
+/** `describers`: by channel, a line for its inbound messages (a channel's own fields, such as an email's subject). */
+export function describeEvent(e: ThreadEvent, describers: Readonly<Record<string, InboundDescriber>> = {}): string {
   switch (e.type) {
-    case 'email_received':
-      return `email from ${e.data.from.address}: ${clip(e.data.subject)} — ${clip(e.data.body)}`;
-    case 'message_received':
-      return `message (${e.data.channel}${e.data.from ? `, ${e.data.from}` : ''}): ${clip(e.data.text)}`;
+    case 'message_received': {
+      const own = Object.hasOwn(describers, e.data.channel) ? describers[e.data.channel]?.(e, (text) => clip(text)) : undefined;
+      return own ?? `message (${e.data.channel}${e.data.from ? `, ${e.data.from}` : ''}): ${clip(e.data.text)}`;
+    }
     case 'step_decided': {
       const u = e.data.usage;
       const cost = u ? ` [${u.inputTokens ?? '?'}→${u.outputTokens ?? '?'} tokens, ${u.latencyMs} ms]` : e.data.origin === 'prefetch' ? ' [prefetch]' : '';

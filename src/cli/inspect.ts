@@ -1,6 +1,8 @@
 // `hardway threads | show | respond | approve | deny | retry`: straight against the store, so they work with or
 // without a server running (a running server's workers pick answered threads up on their next poll).
 import type { AppConfig } from '../app/config.js';
+import { inboundDescribers } from '../app/channel-events.js';
+import { channels } from '../app/channels.js';
 import { createContainer, type Container } from '../app/container.js';
 import { silentLogger } from '../support/logger.js';
 import type { Response } from '../runtime/thread-service.js';
@@ -40,6 +42,7 @@ export async function showThread(config: AppConfig, raw: string): Promise<void> 
     const thread = await c.service.load(threadId(raw));
     const humanIntents = c.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents;
     console.log(`${thread.id}  ${thread.agent}  ${deriveStatus(thread.events, humanIntents)}`);
+    const describers = inboundDescribers(channels);
     let input = 0;
     let output = 0;
     for (const e of thread.events) {
@@ -47,7 +50,7 @@ export async function showThread(config: AppConfig, raw: string): Promise<void> 
         input += e.data.usage.inputTokens ?? 0;
         output += e.data.usage.outputTokens ?? 0;
       }
-      console.log(`${String(e.seq).padStart(4)}  ${e.at}  ${describeEvent(e)}`);
+      console.log(`${String(e.seq).padStart(4)}  ${e.at}  ${describeEvent(e, describers)}`);
     }
     console.log(`tokens: ${input} in, ${output} out`);
   });

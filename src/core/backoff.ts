@@ -1,5 +1,5 @@
-// The one backoff (IMAP reconnects, failed thread runs): exponential, capped, with jitter so many clients that
-// lost a server do not return in step.
+// The one backoff (model and API retries, a channel's reconnects, failed thread runs): exponential, capped, with
+// jitter so many clients that lost a server do not return in step.
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;

@@ -2,17 +2,6 @@
 import type { CallId, EventId } from './ids.js';
 import type { Json, JsonObject } from './json.js';
 
-export interface EmailAddress {
-  address: string;
-  name?: string;
-}
-
-export interface PreviousMessage {
-  from: string;
-  at?: string;
-  body: string;
-}
-
 /** A file that came with a message: never its bytes, but the words of a text file (cut to a bound by the channel). */
 export interface AttachmentMeta {
   filename: string;
@@ -21,27 +10,20 @@ export interface AttachmentMeta {
   text?: string;
 }
 
-export interface EmailReceived {
-  from: EmailAddress;
-  to: EmailAddress[];
-  cc: EmailAddress[];
-  subject: string;
-  /** The new text of the message: quoted replies and signatures stripped. */
-  body: string;
-  /** The whole text as sent, kept for audit; not rendered. */
-  fullBody: string;
-  messageId: string;
-  inReplyTo?: string;
-  references: string[];
-  previousThread: PreviousMessage[];
-  attachments: AttachmentMeta[];
-}
-
-/** A message from any non-email channel (HTTP API, CLI, Slack, SMS). */
+/**
+ * A message that reached the agent from outside, by any channel. What only one channel has (its headers, the
+ * conversation it quoted) is in `meta`, which that channel writes, reads back and renders.
+ */
 export interface MessageReceived {
   channel: string;
+  /** Who sent it, as the channel identifies people (an address, a user id). */
   from?: string;
+  /** What the person wrote now: quoted replies and signatures stripped by the channel that can. */
   text: string;
+  /** The channel's id of the message, for threading answers under it. */
+  messageId?: string;
+  attachments?: AttachmentMeta[];
+  meta?: JsonObject;
 }
 
 /** What the model cost and returned for one step. */
@@ -108,7 +90,7 @@ export interface ApprovalGranted {
   callId?: CallId;
   by: string;
   comment?: string;
-  /** The channel's id of the message that carried the decision (an email's Message-ID), for threading answers. */
+  /** The channel's id of the message that carried the decision, for threading answers. */
   messageId?: string;
 }
 
@@ -154,7 +136,6 @@ export interface RetryRequested {
 }
 
 export interface EventDataByType {
-  email_received: EmailReceived;
   message_received: MessageReceived;
   step_decided: StepDecided;
   tool_succeeded: ToolSucceeded;
@@ -174,7 +155,6 @@ export interface EventDataByType {
 export type EventType = keyof EventDataByType;
 
 export const eventTypes = [
-  'email_received',
   'message_received',
   'step_decided',
   'tool_succeeded',
@@ -197,7 +177,6 @@ export type ThreadEvent = {
 
 /** Events that carry a person's words or decision: guards count from the last one, the renderer collapses before it. */
 export const humanInputTypes: ReadonlySet<EventType> = new Set<EventType>([
-  'email_received',
   'message_received',
   'human_replied',
   'approval_granted',

@@ -6,8 +6,9 @@
 // recorded as feedback and never as consent; free text is `human_replied`, and its meaning comes from its place.
 import type { AgentDefinition } from './agent.js';
 import { HardwayError } from './errors.js';
-import type { AttachmentMeta, EmailReceived, EventDataByType, EventType, NewEvent } from './events.js';
+import type { AttachmentMeta, EventDataByType, EventType, NewEvent } from './events.js';
 import type { CallId, Clock, IdSource } from './ids.js';
+import type { JsonObject } from './json.js';
 import { foldState, retryAllowed, type ThreadState } from './state.js';
 import type { HumanIntents, Thread } from './thread.js';
 
@@ -36,13 +37,18 @@ export type HumanInput =
 
 /** What a channel knows about the message that carried an input. */
 export interface InputMetadata {
-  /** The channel's id of the message (an email's Message-ID), so answers can be threaded under it. */
+  /** The channel's id of the message, so answers can be threaded under it. */
   messageId?: string;
   attachments?: AttachmentMeta[];
 }
 
-/** The first input of a new thread. */
-export type Opening = { kind: 'message'; text: string } | { kind: 'email'; email: EmailReceived };
+/** The first input of a new thread: `meta` is what the channel keeps of the message beyond its words (see `MessageReceived`). */
+export interface Opening {
+  kind: 'message';
+  text: string;
+  metadata?: InputMetadata;
+  meta?: JsonObject;
+}
 
 export interface HumanInputCommand {
   type: 'human_input';
@@ -80,10 +86,18 @@ export interface HumanInputDecision {
 type EventInit = { [T in EventType]: { type: T; data: EventDataByType[T] } }[EventType];
 
 export function decideOpening(from: Sender, opening: Opening, ctx: Pick<HumanInputContext, 'ids' | 'clock'>): NewEvent {
-  const init: EventInit =
-    opening.kind === 'email'
-      ? { type: 'email_received', data: opening.email }
-      : { type: 'message_received', data: { channel: from.channel, text: opening.text, ...(from.id !== undefined ? { from: from.id } : {}) } };
+  const { metadata, meta } = opening;
+  const init: EventInit = {
+    type: 'message_received',
+    data: {
+      channel: from.channel,
+      ...(from.id !== undefined ? { from: from.id } : {}),
+      text: opening.text,
+      ...(metadata?.messageId !== undefined ? { messageId: metadata.messageId } : {}),
+      ...(metadata?.attachments !== undefined ? { attachments: metadata.attachments } : {}),
+      ...(meta !== undefined ? { meta } : {}),
+    },
+  };
   return stamp([init], ctx)[0] as NewEvent;
 }
 
@@ -162,7 +176,7 @@ function decisionTarget(state: ThreadState, humanIntents: HumanIntents): { callI
   return undefined;
 }
 
-/** A decision someone may not make, in the words an emailed one would have used. */
+/** A decision someone may not make, in the words a written one would have used. */
 function decisionWords(approve: boolean, reason: string | undefined): string {
   if (approve) return reason ? `approve\n${reason}` : 'approve';
   return reason ? `deny: ${reason}` : 'deny';

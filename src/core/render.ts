@@ -3,7 +3,7 @@
 // provider prompt caches keep hitting; see `collapseResolvedErrors` for the one deliberate exception.
 import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
-import { humanInputTypes, type AttachmentMeta, type EmailAddress, type EmailReceived, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
+import { humanInputTypes, type AttachmentMeta, type EventOf, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
 import type { Json } from './json.js';
 import { emitYaml } from './yaml.js';
 
@@ -19,8 +19,16 @@ export type EventRenderer<T extends EventType = EventType> = (
 
 export type RenderOverrides = { [T in EventType]?: EventRenderer<T> };
 
+/**
+ * How one channel's inbound messages render, in place of the default From/Channel/Text: `null` leaves one out,
+ * `undefined` keeps the default (a message the channel does not recognize as its own).
+ */
+export type InboundRenderer = (event: EventOf<'message_received'>) => RenderedEvent | null | undefined;
+
 export interface RenderOptions {
   overrides?: RenderOverrides;
+  /** By channel name: what each channel contributes (the composition root collects them); an override still wins. */
+  inbound?: Readonly<Record<string, InboundRenderer>>;
   /** Tag for a tool's result, by intent (default `<intent>_result`). */
   resultTags?: Record<string, string>;
   /** A tool result or error body longer than this many tokens is cut, with a visible marker. */
@@ -87,16 +95,12 @@ function truncate(body: string, maxTokens: number): string {
   return `${kept}\n… [truncated: ${tokens.length - maxTokens} of ${tokens.length} tokens omitted]`;
 }
 
-function formatAddress(a: EmailAddress): string {
-  return a.name ? `${a.name} <${a.address}>` : a.address;
-}
-
 /** Field lines as in the seed (`From: …`); continuation lines of a multi-line value are indented. */
-function fields(entries: Array<[string, string]>): string {
+export function fields(entries: Array<[string, string]>): string {
   return entries.map(([k, v]) => `${k}:${v.startsWith('\n') ? '' : ' '}${v.split('\n').join(`\n${INDENT}`)}`).join('\n');
 }
 
-function describeAttachment(a: AttachmentMeta): string {
+export function describeAttachment(a: AttachmentMeta): string {
   return `${a.filename} (${a.contentType}, ${a.size} bytes)`;
 }
 
@@ -105,22 +109,6 @@ function renderReply(data: HumanReplied): string {
   if (attachments.length === 0) return toYaml({ message: data.message });
   const files = attachments.map((a) => ({ file: describeAttachment(a), ...(a.text !== undefined ? { text: a.text } : {}) }));
   return toYaml({ message: data.message, attachments: files });
-}
-
-function renderEmail(data: EmailReceived): string {
-  const entries: Array<[string, string]> = [
-    ['From', formatAddress(data.from)],
-    ['To', data.to.map(formatAddress).join(', ')],
-  ];
-  if (data.cc.length > 0) entries.push(['Cc', data.cc.map(formatAddress).join(', ')]);
-  entries.push(['Subject', data.subject], ['Body', data.body]);
-  if (data.attachments.length > 0) {
-    entries.push(['Attachments', data.attachments.map(describeAttachment).join(', ')]);
-    for (const a of data.attachments) if (a.text !== undefined) entries.push([`Attachment ${a.filename}`, a.text]);
-  }
-  const previous = data.previousThread.length === 0 ? '[]' : `\n${toYaml(data.previousThread.map((m) => ({ ...m })))}`;
-  entries.push(['Previous Thread', previous]);
-  return fields(entries);
 }
 
 /** Which tool errors were resolved by a later success of the same intent, before the last human input. */
@@ -143,9 +131,11 @@ function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
 function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean): RenderedEvent | null {
   const maxTokens = options.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS;
   switch (event.type) {
-    case 'email_received':
-      return { tag: event.type, body: renderEmail(event.data) };
-    case 'message_received':
+    case 'message_received': {
+      // Own keys only: a channel named like an Object method must not find one.
+      const inbound = options.inbound && Object.hasOwn(options.inbound, event.data.channel) ? options.inbound[event.data.channel] : undefined;
+      const rendered = inbound?.(event);
+      if (rendered !== undefined) return rendered;
       return {
         tag: event.type,
         body: fields([
@@ -154,6 +144,7 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
           ['Text', event.data.text],
         ]),
       };
+    }
     case 'step_decided':
       return { tag: event.data.intent, body: toYaml({ intent: event.data.intent, ...event.data.args }) };
     case 'tool_succeeded': {

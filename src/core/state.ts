@@ -45,10 +45,7 @@ export interface GuardWindow {
   lastSuccessOf: ReadonlyMap<string, number>;
 }
 
-/**
- * A person's input and, where its event names them, the channel it came by and who sent it. An event whose
- * channel is implied by its type (an inbound email) names none here; its reader knows it from `event.type`.
- */
+/** A person's input and, where its event names them, the channel it came by and who sent it. */
 export interface HumanInput {
   event: ThreadEvent;
   channel?: string;
@@ -95,7 +92,7 @@ export interface ThreadState {
   pendingNotifications: readonly ThreadEvent[];
   /** Channel message ids of the conversation after its first event, newest first. */
   messages: Stack<MessageRef>;
-  /** The newest message id a person's input carried (a reply or an emailed decision). */
+  /** The newest message id a person's input carried (a reply or a decision sent as a message). */
   lastInboundMessageId: string | undefined;
   /** What tools returned, newest first. */
   toolResults: Stack<EventOf<'tool_succeeded'>>;
@@ -154,7 +151,6 @@ const intentSets = (humanIntents: HumanIntents): Intents => ({ ask: new Set(huma
 // Takes events before the store numbers them too: a store folds its cached status with the events it is appending.
 function nextStatus(status: DerivedStatus, e: NewEvent, intents: Intents): DerivedStatus {
   switch (e.type) {
-    case 'email_received':
     case 'message_received':
     case 'human_replied':
     case 'tool_succeeded':
@@ -201,7 +197,6 @@ function isNotification(e: ThreadEvent, intents: Intents): boolean {
     case 'escalated':
     case 'thread_failed':
       return true;
-    case 'email_received':
     case 'message_received':
     case 'tool_succeeded':
     case 'tool_failed':
@@ -223,8 +218,6 @@ function isNotification(e: ThreadEvent, intents: Intents): boolean {
 /** Who spoke, by the generic fields the human-input events carry. */
 function humanInputOf(e: ThreadEvent): HumanInput | undefined {
   switch (e.type) {
-    case 'email_received':
-      return { event: e, from: e.data.from.address };
     case 'message_received':
     case 'human_replied':
       return { event: e, channel: e.data.channel, ...(e.data.from === undefined ? {} : { from: e.data.from }) };
@@ -310,7 +303,6 @@ function windowAfter(state: ThreadState, e: ThreadEvent): GuardWindow {
       const succeededAt = decided.data.origin === 'model' ? new Map(w.succeededAt).set(callKey(decided.data), at) : w.succeededAt;
       return { ...w, consecutiveErrors: 0, succeededAt, lastSuccessOf: new Map(w.lastSuccessOf).set(decided.data.intent, at) };
     }
-    case 'email_received':
     case 'message_received':
     case 'approval_requested':
     case 'approval_granted':
@@ -379,7 +371,6 @@ function changesOf(state: ThreadState, e: ThreadEvent, intents: Intents): Partia
         : state.pendingNotifications;
       return { pendingNotifications };
     }
-    case 'email_received':
     case 'message_received':
     case 'step_rejected':
     case 'model_failed':
@@ -409,7 +400,6 @@ function messageRefOf(e: ThreadEvent): MessageRef | undefined {
       return e.data.messageId ? { direction: 'in', messageId: e.data.messageId } : undefined;
     case 'message_sent':
       return e.data.messageId ? { direction: 'out', channel: e.data.channel, messageId: e.data.messageId } : undefined;
-    case 'email_received':
     case 'message_received':
     case 'step_decided':
     case 'tool_succeeded':

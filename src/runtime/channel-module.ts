@@ -2,9 +2,12 @@
 // answers on it, background sources (an IMAP poller) and who may approve through it. The composition root lists
 // every channel once (src/app/channels.ts) and wires what each returns; it names none of them.
 import type { Hono } from 'hono';
+import type { EventOf } from '../core/events.js';
 import type { MayApprove } from '../core/human-input.js';
 import type { Clock, IdSource } from '../core/ids.js';
+import type { InboundRenderer } from '../core/render.js';
 import type { HumanIntents, Thread } from '../core/thread.js';
+import type { Upcasters } from '../core/upcast.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
 import type { ThreadIntake } from './intake.js';
@@ -47,8 +50,21 @@ export interface ChannelContext {
   logger: Logger;
 }
 
+/**
+ * How the channel's inbound messages (`message_received` with its name as `channel`) read: needed wherever a thread
+ * is read — the loop's context, the API, the CLI, the store's old rows — whether or not the channel is turned on.
+ */
+export interface ChannelEvents {
+  render?: InboundRenderer;
+  /** One line for `hardway show`; undefined keeps the default line. */
+  describe?: (event: EventOf<'message_received'>, clip: (text: string) => string) => string | undefined;
+  /** Event types the channel once wrote, read as today's events. */
+  upcasters?: Upcasters;
+}
+
 export interface ChannelModule {
   readonly name: string;
+  readonly events?: ChannelEvents;
   /** The channel for this process, or undefined when its settings do not turn it on; invalid settings throw. */
   open(context: ChannelContext): OpenedChannel | undefined;
 }

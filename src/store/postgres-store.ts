@@ -4,6 +4,7 @@ import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { DerivedStatus, Thread } from '../core/thread.js';
+import type { Upcasters } from '../core/upcast.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
@@ -156,12 +157,12 @@ class PostgresThreadStore implements ThreadStore {
   }
 
   async load(threadId: ThreadId): Promise<Thread | undefined> {
-    const found = await threadEvents(this.pool, threadId, 0);
+    const found = await threadEvents(this.pool, threadId, 0, this.deps.upcasters);
     return found && { id: threadId, agent: found.agent, events: found.events };
   }
 
   async eventsAfter(threadId: ThreadId, seq: number): Promise<ThreadEvent[] | undefined> {
-    return (await threadEvents(this.pool, threadId, seq))?.events;
+    return (await threadEvents(this.pool, threadId, seq, this.deps.upcasters))?.events;
   }
 
   async list(options: ListOptions = {}): Promise<ListResult> {
@@ -255,7 +256,7 @@ class PostgresThreadStore implements ThreadStore {
 
   /** Rewrites the status cache and last seq from all the events: the repair, never the append path. */
   private async refresh(c: PoolClient, threadId: ThreadId, agent: string, updatedAt: string): Promise<void> {
-    const events = (await threadEvents(c, threadId, 0))?.events ?? [];
+    const events = (await threadEvents(c, threadId, 0, this.deps.upcasters))?.events ?? [];
     const status = this.deps.statusAfter(agent, 'ready', events);
     await c.query('UPDATE threads SET status = $1, last_seq = $2, updated_at = $3 WHERE id = $4', [
       status,
@@ -289,6 +290,7 @@ async function threadEvents(
   client: Pool | PoolClient,
   threadId: ThreadId,
   afterSeq: number,
+  upcasters: Upcasters,
 ): Promise<{ agent: string; events: ThreadEvent[] } | undefined> {
   const found = await rows(
     client,
@@ -298,7 +300,7 @@ async function threadEvents(
   );
   const [first] = found;
   if (first === undefined) return undefined;
-  return { agent: text(first, 'agent'), events: first.id === null ? [] : found.map((row) => toEvent(row, row.data)) };
+  return { agent: text(first, 'agent'), events: first.id === null ? [] : found.map((row) => toEvent(row, row.data, upcasters)) };
 }
 
 /**

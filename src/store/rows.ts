@@ -3,6 +3,7 @@ import { HardwayError } from '../core/errors.js';
 import { isEventType, type ThreadEvent } from '../core/events.js';
 import type { EventId, ThreadId } from '../core/ids.js';
 import { isJsonObject } from '../core/json.js';
+import { upcasterFor, type Upcasters } from '../core/upcast.js';
 import { threadStatuses, type DerivedStatus, type ThreadStatus } from '../core/thread.js';
 import type { ThreadSummary } from './thread-store.js';
 
@@ -62,11 +63,17 @@ export function toSummary(row: Row): ThreadSummary {
   };
 }
 
-/** An event row; `data` is passed parsed (SQLite keeps JSON text, pg parses json itself). */
-export function toEvent(row: Row, data: unknown): ThreadEvent {
-  const type = text(row, 'type');
-  if (!isEventType(type)) throw corrupt('type', type);
+/**
+ * An event row; `data` is passed parsed (SQLite keeps JSON text, pg parses json itself). A row of a retired type is
+ * read through its upcaster (see `StoreDeps.upcasters`); the row itself is never rewritten.
+ */
+export function toEvent(row: Row, data: unknown, upcasters?: Upcasters): ThreadEvent {
+  const stored = text(row, 'type');
   if (!isJsonObject(data)) throw corrupt('data', data);
+  const upcast = isEventType(stored) ? undefined : upcasterFor(upcasters, stored);
+  if (upcast !== undefined) return { id: text(row, 'id') as EventId, seq: int(row, 'seq'), at: text(row, 'at'), ...upcast(data) } as ThreadEvent;
+  const type = stored;
+  if (!isEventType(type)) throw corrupt('type', type);
   const event: ThreadEvent = {
     id: text(row, 'id') as EventId,
     seq: int(row, 'seq'),

@@ -298,7 +298,7 @@ class SqliteThreadStore implements ThreadStore {
 
   private events(threadId: ThreadId, afterSeq = 0): ThreadEvent[] {
     return this.all('SELECT id, seq, type, at, data FROM events WHERE thread_id = ? AND seq > ? ORDER BY seq', threadId, afterSeq).map(
-      (row) => toEvent(row, JSON.parse(text(row, 'data'))),
+      (row) => toEvent(row, JSON.parse(text(row, 'data')), this.deps.upcasters),
     );
   }
 

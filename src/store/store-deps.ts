@@ -2,6 +2,7 @@
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import type { NewEvent } from '../core/events.js';
 import { noHumanIntents, statusAfter, type DerivedStatus, type HumanIntents } from '../core/thread.js';
+import type { Upcasters } from '../core/upcast.js';
 
 export interface StoreDeps {
   /** Timestamps and lease expiry. */
@@ -14,6 +15,8 @@ export interface StoreDeps {
    * its thread to a human: its threads read `ready`/`done`/`failed`, never waiting for a human.
    */
   humanIntents: (agent: string) => HumanIntents | undefined;
+  /** How rows of event types no longer written are read (the channels' and agents', from the composition root). */
+  upcasters?: Upcasters;
 }
 
 export interface ResolvedDeps {
@@ -21,6 +24,7 @@ export interface ResolvedDeps {
   ids: IdSource;
   /** The cached status once `events` follow a thread whose cached status was `prev` ('ready' for all events). */
   statusAfter(agent: string, prev: DerivedStatus, events: readonly NewEvent[]): DerivedStatus;
+  upcasters: Upcasters;
 }
 
 export function resolveDeps(deps: StoreDeps): ResolvedDeps {
@@ -29,5 +33,6 @@ export function resolveDeps(deps: StoreDeps): ResolvedDeps {
     clock: deps.clock ?? systemClock,
     ids: deps.ids ?? randomIds,
     statusAfter: (agent, prev, events) => statusAfter(prev, events, intents(agent) ?? noHumanIntents),
+    upcasters: deps.upcasters ?? {},
   };
 }

@@ -10,7 +10,7 @@ import { given, testAgent } from './given.js';
 
 const usage: StepUsage = { model: 'stub', inputTokens: 10, outputTokens: 5, latencyMs: 3, raw: '{}' };
 const modelSays = (value: unknown) => ({ type: 'record_model_outcome' as const, outcome: { kind: 'step' as const, value, usage } });
-const start = ev('email_received', email('make an issue for Austin to restock the fridges'));
+const start = ev('message_received', email('make an issue for Austin to restock the fridges'));
 const badTeam = { issue: { title: 'Restock', team_id: 'wrong' } };
 const failed = (n: number, intent = 'create_issue') =>
   ev('tool_failed', { callId: call(n), intent, error: { kind: 'invalid_input', message: 'teamId must be a UUID.', retryable: false } });
@@ -255,7 +255,7 @@ describe('status and pending calls are derived from events', () => {
 
 describe('late approvals', () => {
   it('a grant after feedback does not revive the superseded step', () => {
-    const base = [ev('email_received', email('x')), ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
+    const base = [ev('message_received', email('x')), ev('step_decided', decided(1, 'update_issue', {})), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
     const late = thread(...base, ev('human_replied', { channel: 'email', message: 'change the title first' }), ev('approval_granted', { callId: call(1), by: 'a' }));
     expect(pendingCall(late.events, testAgent.humanIntents)).toBeUndefined();
     const inTime = thread(...base, ev('approval_granted', { callId: call(1), by: 'a' }), ev('human_replied', { channel: 'email', message: 'thanks' }));

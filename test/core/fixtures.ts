@@ -2,6 +2,7 @@
 import type { EventDataByType, EventType, ThreadEvent } from '../../src/core/events.js';
 import type { CallId, EventId, ThreadId } from '../../src/core/ids.js';
 import type { Thread } from '../../src/core/thread.js';
+import { emailMessage, type EmailReceived } from '../../src/channels/email/email-received.js';
 
 export const T0 = '2026-11-23T10:00:00.000Z';
 
@@ -16,7 +17,12 @@ export function thread(...inits: Array<{ type: EventType; data: EventDataByType[
 
 export const call = (n: number): CallId => `call_c${n}` as CallId;
 
-export function email(body: string, subject = 'Create issue for restocking'): EventDataByType['email_received'] {
+/** An inbound email as the email channel writes it: a `message_received` on channel `email` (`changes` over the default mail). */
+export function email(body: string, subject = 'Create issue for restocking', changes: Partial<EmailReceived> = {}): EventDataByType['message_received'] {
+  return emailMessage({ ...mail(body, subject), ...changes });
+}
+
+export function mail(body: string, subject = 'Create issue for restocking'): EmailReceived {
   return {
     from: { address: 'user@example.com' },
     to: [{ address: 'linear-assistant@company.com' }],

@@ -1,6 +1,6 @@
 // How attachments read in the context (#9.14): a reply's like the first email's, and a text file's own words.
 import { describe, expect, it } from 'vitest';
-import { renderContext } from '../../src/core/render.js';
+import { renderContext } from './channel-render.js';
 import { emailWithAttachments, repliesWithout, replyWithAttachments } from './render-scenarios.js';
 
 describe('renderer: attachments (#9.14)', () => {

@@ -1,13 +1,14 @@
 // #10.3: the loop's context is built incrementally (ContextBuilder renders only the events it has not seen) and
 // must be, at every step, byte for byte what the full renderer gives for the same events.
 import { describe, expect, it } from 'vitest';
-import { ContextBuilder } from '../../src/core/context-builder.js';
+import { ContextBuilder, renderContext } from './channel-render.js';
 import { humanInputTypes, type EventDataByType, type EventType, type ThreadEvent } from '../../src/core/events.js';
 import type { CallId, EventId } from '../../src/core/ids.js';
 import type { JsonObject } from '../../src/core/json.js';
-import { renderContext, type RenderOptions } from '../../src/core/render.js';
+import type { RenderOptions } from '../../src/core/render.js';
 import { T0 } from './fixtures.js';
 import { example1, example2, example3, example4, overrides, renderScenarios, seedOptions, seedThread1, seedThread2, seedThread3, seedThread3Resumed, seedThread4 } from './render-scenarios.js';
+import { emailMessage } from '../../src/channels/email/email-received.js';
 
 /** Feeds the events one at a time to one builder, as the loop does, checking it against the full renderer each time. */
 function expectSameAtEveryStep(events: readonly ThreadEvent[], options: RenderOptions): string {
@@ -88,7 +89,7 @@ function longThread(steps: number, seed: number): ThreadEvent[][] {
   let seq = 0;
   const make = <T extends EventType>(type: T, data: EventDataByType[T]): ThreadEvent =>
     ({ id: `evt_${seq + 1}` as EventId, seq: ++seq, at: T0, type, data }) as ThreadEvent;
-  batches.push([make('email_received', { from: { address: 'alex@acme.example', name: 'Alex' }, to: [{ address: 'assistant@acme.example' }], cc: [], subject: 'Long one', body: 'Please sort out\nthe exports.', fullBody: 'x', messageId: '<m@x>', references: [], previousThread: [], attachments: [] })]);
+  batches.push([make('message_received', emailMessage({ from: { address: 'alex@acme.example', name: 'Alex' }, to: [{ address: 'assistant@acme.example' }], cc: [], subject: 'Long one', body: 'Please sort out\nthe exports.', fullBody: 'x', messageId: '<m@x>', references: [], previousThread: [], attachments: [] }))]);
   for (let step = 1; step <= steps; step++) {
     const callId = `call_${step}` as CallId;
     const intent = pick(intents);

@@ -123,7 +123,7 @@ export const issueArgs = (teamId: string) => ({
 });
 
 export const seedThread3 = thread(
-  ev('email_received', email(body)),
+  ev('message_received', email(body)),
   ev('step_decided', decided(1, 'create_issue', issueArgs('wrong-id'))),
   ev('tool_failed', { callId: call(1), intent: 'create_issue', error: { kind: 'invalid_input', message: 'Invalid team ID format', retryable: false } }),
   ev('step_decided', decided(2, 'list_teams')),
@@ -136,16 +136,16 @@ export const seedThread3 = thread(
   }),
 );
 
-export const seedThread1 = thread(ev('email_received', email(body)));
+export const seedThread1 = thread(ev('message_received', email(body)));
 
 export const seedThread2 = thread(
-  ev('email_received', email(body)),
+  ev('message_received', email(body)),
   ev('step_decided', decided(1, 'list_teams')),
   ev('tool_succeeded', { callId: call(1), intent: 'list_teams', result: teams }),
 );
 
 export const seedThread4 = thread(
-  ev('email_received', email('Can you create an issue for the new project?', 'Create issue for project')),
+  ev('message_received', email('Can you create an issue for the new project?', 'Create issue for project')),
   ev('step_decided', decided(1, 'request_more_information', {
     message:
       "I'd be happy to create an issue for the new project. Could you please provide more details about what the issue should contain? For example, what's the title, description, and who should be assigned to it?",
@@ -169,36 +169,38 @@ export const seedThread4 = thread(
 export const seedThread3Resumed = thread(...seedThread3.events.map((e) => ({ type: e.type, data: e.data })), ev('human_replied', { channel: 'email', message: 'thanks, also add a label' }));
 
 export const unresolvedError = thread(
-  ev('email_received', email(body)),
+  ev('message_received', email(body)),
   ev('step_decided', decided(1, 'create_issue', issueArgs('wrong-id'))),
   ev('tool_failed', { callId: call(1), intent: 'create_issue', error: { kind: 'invalid_input', message: 'teamId must be a UUID.', retryable: false } }),
   ev('human_replied', { channel: 'email', message: 'use Operations' }),
 );
 
 const big = { rows: Array.from({ length: 500 }, (_, i) => ({ id: `row-${i}`, text: 'lorem ipsum dolor sit amet' })) };
-export const oversizedResult = thread(ev('email_received', email(body)), ev('step_decided', decided(1, 'search_issues')), ev('tool_succeeded', { callId: call(1), intent: 'search_issues', result: big }));
+export const oversizedResult = thread(ev('message_received', email(body)), ev('step_decided', decided(1, 'search_issues')), ev('tool_succeeded', { callId: call(1), intent: 'search_issues', result: big }));
 
-export const hiddenReply = thread(ev('email_received', email(body)), ev('human_replied', { channel: 'sms', message: 'hi' }));
+export const hiddenReply = thread(ev('message_received', email(body)), ev('human_replied', { channel: 'sms', message: 'hi' }));
 export const overrides: RenderOptions = {
-  overrides: { email_received: (e) => ({ tag: 'request', body: e.data.body }), human_replied: () => null },
+  overrides: { message_received: (e) => ({ tag: 'request', body: e.data.text }), human_replied: () => null },
 };
 
 export const multilineEmail = thread(
-  ev('email_received', {
-    ...email('line one\nline two'),
-    cc: [{ address: 'ops@company.com', name: 'Ops' }],
-    attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', size: 10 }],
-    previousThread: [{ from: 'sarah@company.com', body: 'earlier' }],
-  }),
+  ev(
+    'message_received',
+    email('line one\nline two', undefined, {
+      cc: [{ address: 'ops@company.com', name: 'Ops' }],
+      attachments: [{ filename: 'a.pdf', contentType: 'application/pdf', size: 10 }],
+      previousThread: [{ from: 'sarah@company.com', body: 'earlier' }],
+    }),
+  ),
 );
 
-export const retried = thread(ev('email_received', email(body)), ev('model_failed', { reason: 'HTTP 401', retryable: false }), ev('retry_requested', { by: 'alex@company.com', channel: 'api' }));
+export const retried = thread(ev('message_received', email(body)), ev('model_failed', { reason: 'HTTP 401', retryable: false }), ev('retry_requested', { by: 'alex@company.com', channel: 'api' }));
 
 export const png = { filename: 'screen.png', contentType: 'image/png', size: 48213 };
 export const csv = { filename: 'rows.csv', contentType: 'text/csv', size: 24, text: 'id,amount\n1,100\n2,200' };
 export const replyWithAttachments = thread(ev('human_replied', { channel: 'email', message: 'See attached', attachments: [png, csv] }));
 export const repliesWithout = thread(ev('human_replied', { channel: 'email', message: 'Platform', attachments: [] }), ev('human_replied', { channel: 'api', message: 'Platform' }));
-export const emailWithAttachments = thread(ev('email_received', { ...email('Rows attached'), attachments: [png, csv] }));
+export const emailWithAttachments = thread(ev('message_received', email('Rows attached', undefined, { attachments: [png, csv] })));
 
 /** Every thread the renderer tests render, with the options they render it with. */
 export const renderScenarios: ReadonlyArray<{ name: string; events: readonly ThreadEvent[]; options: RenderOptions }> = [

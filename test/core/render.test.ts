@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderContext, renderThread } from '../../src/core/render.js';
+import { renderContext, renderThread } from './channel-render.js';
 import {
   body,
   example1,

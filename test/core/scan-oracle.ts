@@ -1,10 +1,11 @@
 // The scan-based derivations as they were before `evolve` (copied verbatim from src/core/thread.ts, guards.ts and
-// src/channels/email/pending-approval.ts, notifier.ts, policies.ts): the oracle the folded state must equal.
+// src/channels/email/approvals/pending-approval.ts, outbound/notifier.ts, policies.ts): the oracle the folded state must equal.
 import { humanInputTypes, type EventOf, type ThreadEvent } from '../../src/core/events.js';
 import type { CallId } from '../../src/core/ids.js';
 import { canonicalJson, type Json, type JsonObject } from '../../src/core/json.js';
 import type { GuardLimits, GuardTrip } from '../../src/core/guards.js';
 import type { DerivedStatus, HumanIntents } from '../../src/core/thread.js';
+import { emailOf, type EmailReceived } from '../../src/channels/email/email-received.js';
 
 export const defaultHumanIntents: HumanIntents = {
   ask: ['request_more_information', 'request_approval'],
@@ -69,7 +70,6 @@ export function deriveStatus(
   let status: DerivedStatus = 'ready';
   for (const e of events) {
     switch (e.type) {
-      case 'email_received':
       case 'message_received':
       case 'human_replied':
       case 'tool_succeeded':
@@ -250,9 +250,9 @@ export function laterMessageIds(events: readonly ThreadEvent[]): string[] {
 }
 
 /** thread-people.ts `firstEmail`. */
-export function firstEmail(events: readonly ThreadEvent[]): EventOf<'email_received'>['data'] | undefined {
+export function firstEmail(events: readonly ThreadEvent[]): EmailReceived | undefined {
   const first = events[0];
-  return first?.type === 'email_received' ? first.data : undefined;
+  return first?.type === 'message_received' ? emailOf(first.data) : undefined;
 }
 
 /** policies.ts `known`: the tool results it visits. */

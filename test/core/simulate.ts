@@ -172,7 +172,7 @@ function oddStep(run: Run): void {
   if (roll < 0.11 && events.length > 0) {
     return run.raw({ type: 'message_sent', data: { channel: 'email', to: ['x@y'], inResponseTo: pick(rng, events).id as EventId, messageId: `<stray${events.length}@hardway>` } });
   }
-  if (roll < 0.12) return run.raw({ type: 'email_received', data: { ...email('another request'), messageId: `<new${events.length}@example.com>` } });
+  if (roll < 0.12) return run.raw({ type: 'message_received', data: email('another request', undefined, { messageId: `<new${events.length}@example.com>` }) });
   if (roll < 0.13) return run.raw({ type: 'message_received', data: { channel: 'sms', from: '+1555', text: 'hello' } });
   if (roll < 0.14) return run.raw({ type: 'escalated', data: { guard: 'run_failed', reason: 'r' } });
   if (roll < 0.15) return run.raw({ type: 'thread_failed', data: { reason: 'r' } });
@@ -184,7 +184,7 @@ function oddStep(run: Run): void {
 
 export function simulate(seed: number, length: number, kind: 'loop' | 'odd'): ThreadEvent[] {
   const run = new Run(seeded(seed));
-  run.raw({ type: 'email_received', data: email('make an issue for Austin to restock the fridges') });
+  run.raw({ type: 'message_received', data: email('make an issue for Austin to restock the fridges') });
   while (run.events.length < length) (kind === 'loop' ? loopStep : oddStep)(run);
   return run.events.slice(0, length);
 }

@@ -17,7 +17,7 @@ function given(...inits: Init[]): ThreadState {
   return thread(...inits).events.reduce(evolve, initialState());
 }
 
-const start = ev('email_received', email('make an issue for Austin to restock the fridges'));
+const start = ev('message_received', email('make an issue for Austin to restock the fridges'));
 const update = ev('step_decided', decided(1, 'update_issue', { issue_ids: ['OPS-1'] }));
 const requested = ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 'close OPS-1', policy: 'p' });
 const question = ev('step_decided', decided(2, 'request_more_information', { message: 'Which team?' }));
@@ -31,14 +31,14 @@ describe('evolve: given events, evolved one at a time, then state', () => {
 
   it('keeps the first event and the last human input, whatever came between', () => {
     const s = given(start, question, ev('human_replied', { channel: 'email', from: 'user@example.com', message: 'Operations' }), ev('step_decided', decided(3, 'list_teams')));
-    expect(s.firstEvent?.type).toBe('email_received');
+    expect(s.firstEvent?.type).toBe('message_received');
     expect(s.lastHumanInput).toMatchObject({ channel: 'email', from: 'user@example.com', event: { type: 'human_replied', seq: 3 } });
     expect(s.lastSeq).toBe(4);
     expect(s.anyDecided).toBe(true);
   });
 
   it('the last human input names the channel it came by and its sender, for the notifier of that channel', () => {
-    expect(given(start).lastHumanInput).toMatchObject({ from: 'user@example.com', event: { type: 'email_received' } });
+    expect(given(start).lastHumanInput).toMatchObject({ from: 'user@example.com', event: { type: 'message_received' } });
     expect(given(start, question, ev('message_received', { channel: 'slack', from: 'U123', text: 'Ops' })).lastHumanInput).toMatchObject({ channel: 'slack', from: 'U123' });
     expect(given(start, ev('escalated', { guard: 'g', reason: 'r' }), ev('retry_requested', { by: 'alex', channel: 'cli' })).lastHumanInput).toMatchObject({ channel: 'cli', from: 'alex' });
     const approved = given(start, update, requested, ev('approval_granted', { callId: call(1), by: 'alex@company.com' }), ev('tool_succeeded', { callId: call(1), intent: 'update_issue', result: {} }));

@@ -1,7 +1,7 @@
 // The approval link: a GET only shows, a POST decides once, and an edited or expired token decides nothing.
 import { describe, expect, it } from 'vitest';
-import { createApprovalPage } from '../../src/channels/email/approval-page.js';
-import { createApprovalToken } from '../../src/channels/email/approval-token.js';
+import { createApprovalPage } from '../../src/channels/email/approvals/approval-page.js';
+import { createApprovalToken } from '../../src/channels/email/approvals/approval-token.js';
 import type { CallId, ThreadId } from '../../src/core/ids.js';
 import { deriveStatus } from '../../src/core/thread.js';
 import { createHarness, type Harness } from './support/harness.js';
@@ -91,7 +91,7 @@ describe('approval page', () => {
 
   it('a token signed with another secret is refused', async () => {
     const { h, threadId, callId, page } = await setup();
-    const { Secret } = await import('../../src/channels/email/secret.js');
+    const { Secret } = await import('../../src/channels/shared/secret.js');
     const forged = createApprovalToken(
       { threadId, callId, approver: 'alice@example.com', expiresAt: h.clock.now().getTime() + 60_000 },
       new Secret('a-different-secret-0123456789abcdef0123456789'),

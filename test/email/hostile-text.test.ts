@@ -6,6 +6,7 @@ import { postgresAvailable, startPostgres, type TestPostgres } from '../support/
 import { createHarness } from './support/harness.js';
 import { trustedPass } from './support/mail.js';
 import { linearIntentsForEveryAgent } from '../support/human-intents.js';
+import { emailOf } from '../../src/channels/email/email-received.js';
 
 /** Raw bytes as a broken or hostile client sends them: a NUL in the subject, the body and the Message-ID. */
 function mailWithNul(messageId: string, inReplyTo?: string): Buffer {
@@ -35,7 +36,7 @@ function describeHostileMail(backend: string, open: () => Promise<ThreadStore>):
       const started = await h.intake.receive({ raw: mailWithNul(first), source: 'test' });
       if (started.kind !== 'started') throw new Error(`expected a new thread, got ${JSON.stringify(started)}`);
       const event = (await store.load(started.threadId))?.events[0];
-      expect(event?.data).toMatchObject({ subject: 'Printer\u0000 jam', body: 'The printer on 3 is jammed\u0000 again.', messageId: first });
+      expect(event?.type === 'message_received' ? emailOf(event.data) : undefined).toMatchObject({ subject: 'Printer\u0000 jam', body: 'The printer on 3 is jammed\u0000 again.', messageId: first });
       expect(await h.intake.receive({ raw: mailWithNul(first), source: 'test' })).toEqual({ kind: 'duplicate' });
       const reply = await h.intake.receive({ raw: mailWithNul('<reply\u0000@example.com>', first), source: 'test' });
       expect(reply).toEqual({ kind: 'resumed', threadId: started.threadId, event: 'human_replied' });

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailIntake } from '../../src/channels/email/intake.js';
-import { createFileCursorStore } from '../../src/channels/email/imap-cursor-store.js';
-import { createImapSource, type ImapSource } from '../../src/channels/email/imap-source.js';
-import type { IntakeOutcome } from '../../src/channels/email/intake.js';
-import { createSmtpMailer } from '../../src/channels/email/mailer.js';
-import { createEmailNotifier } from '../../src/channels/email/notifier.js';
-import { Secret } from '../../src/channels/email/secret.js';
+import { createEmailIntake } from '../../src/channels/email/inbound/intake.js';
+import { createFileCursorStore } from '../../src/channels/email/inbound/imap-cursor-store.js';
+import { createImapSource, type ImapSource } from '../../src/channels/email/inbound/imap-source.js';
+import type { IntakeOutcome } from '../../src/channels/email/inbound/intake.js';
+import { createSmtpMailer } from '../../src/channels/email/outbound/mailer.js';
+import { createEmailNotifier } from '../../src/channels/email/outbound/notifier.js';
+import { Secret } from '../../src/channels/shared/secret.js';
 import { matchReplyAddress } from '../../src/channels/email/thread-token.js';
 import { sequentialIds, type ThreadId } from '../../src/core/ids.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
@@ -22,6 +22,7 @@ import { allThreads, fixedClock, recordingLogger, testConfig, threadService } fr
 import { rawMail, trustedPass } from './support/mail.js';
 import { askQuestion } from './support/steps.js';
 import { linearIntentsForEveryAgent } from '../support/human-intents.js';
+import { emailOf } from '../../src/channels/email/email-received.js';
 
 const dovecotBinary = findDovecot();
 
@@ -141,9 +142,12 @@ function integration(): void {
     const [thread] = await allThreads(store);
     if (thread === undefined) throw new Error('no thread');
     threadId = thread.id;
-    expect(thread.events[0]).toMatchObject({
-      type: 'email_received',
-      data: { from: { address: 'alice@example.com' }, subject: 'Export bug for ACME', messageId: '<first-imap@example.com>' },
+    const started = thread.events[0];
+    expect(started?.type).toBe('message_received');
+    expect(started?.type === 'message_received' ? emailOf(started.data) : undefined).toMatchObject({
+      from: { address: 'alice@example.com' },
+      subject: 'Export bug for ACME',
+      messageId: '<first-imap@example.com>',
     });
     expect(await imapFlags()).toEqual([{ uid: 1, seen: true }]);
     const cursor = JSON.parse(await readFile(join(cursorDir, 'imap-cursors.json'), 'utf8')) as Record<string, { lastUid: number }>;

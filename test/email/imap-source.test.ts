@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../src/core/backoff.js';
-import { createFileCursorStore, createMemoryCursorStore } from '../../src/channels/email/imap-cursor-store.js';
-import { createImapSource } from '../../src/channels/email/imap-source.js';
-import { Secret } from '../../src/channels/email/secret.js';
+import { createFileCursorStore, createMemoryCursorStore } from '../../src/channels/email/inbound/imap-cursor-store.js';
+import { createImapSource } from '../../src/channels/email/inbound/imap-source.js';
+import { Secret } from '../../src/channels/shared/secret.js';
 import { recordingLogger } from './support/harness.js';
 
 const dirs: string[] = [];

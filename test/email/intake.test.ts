@@ -1,5 +1,6 @@
 // The inbound pipeline end to end (minus the wire): start, dedupe, resume, approvals decided in code.
 import { describe, expect, it } from 'vitest';
+import { emailOf } from '../../src/channels/email/email-received.js';
 import { threadReplyAddress } from '../../src/channels/email/thread-token.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { deriveStatus } from '../../src/core/thread.js';
@@ -35,8 +36,9 @@ describe('email intake', () => {
     expect(thread?.agent).toBe('linear-assistant');
     expect(thread?.events).toHaveLength(1);
     const event = thread?.events[0];
-    if (event?.type !== 'email_received') throw new Error('expected email_received');
-    expect(event.data).toMatchObject({
+    if (event?.type !== 'message_received') throw new Error('expected message_received');
+    const email = emailOf(event.data);
+    expect(email).toMatchObject({
       from: { address: 'alice@example.com', name: 'Alice Example' },
       to: [{ address: 'assistant@hardway.test', name: 'Linear Assistant' }],
       cc: [],
@@ -46,8 +48,8 @@ describe('email intake', () => {
       previousThread: [],
       attachments: [{ filename: 'export-sample.csv', contentType: 'text/csv', size: 37 }],
     });
-    expect(event.data.body).toContain('Since Friday the CSV export stops after 10,000 rows.');
-    expect(event.data.fullBody).toContain('---------- Forwarded message ---------');
+    expect(email?.body).toContain('Since Friday the CSV export stops after 10,000 rows.');
+    expect(email?.fullBody).toContain('---------- Forwarded message ---------');
     expect(JSON.stringify(event.data)).not.toContain('aWQsbmFtZSxhbW91bnQK');
   });
 

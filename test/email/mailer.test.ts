@@ -3,8 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { authenticate } from 'mailauth';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSmtpMailer } from '../../src/channels/email/mailer.js';
-import { Secret } from '../../src/channels/email/secret.js';
+import { createSmtpMailer } from '../../src/channels/email/outbound/mailer.js';
+import { Secret } from '../../src/channels/shared/secret.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { fakeResolver } from './support/fake-dns.js';
 

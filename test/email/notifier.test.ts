@@ -1,6 +1,6 @@
 // Outbound mail: what each notification says, to whom, threaded how, and that it is recorded exactly once.
 import { describe, expect, it } from 'vitest';
-import { asThreadNotifier, replySubject } from '../../src/channels/email/notifier.js';
+import { asThreadNotifier, replySubject } from '../../src/channels/email/outbound/notifier.js';
 import { matchReplyAddress } from '../../src/channels/email/thread-token.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { pendingNotifications } from '../../src/core/thread.js';

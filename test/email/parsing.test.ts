@@ -1,7 +1,7 @@
 // Parsing real-world layouts: the new text is kept, quotes and signatures go, forwards stay, charsets decode.
 import { describe, expect, it } from 'vitest';
-import { parseEmail, type ParsedEmail } from '../../src/channels/email/parse-message.js';
-import { splitReply } from '../../src/channels/email/reply-text.js';
+import { parseEmail, type ParsedEmail } from '../../src/channels/email/inbound/parse-message.js';
+import { splitReply } from '../../src/channels/email/inbound/reply-text.js';
 import { fixture } from './support/fixtures.js';
 
 async function parsed(name: string): Promise<ParsedEmail> {

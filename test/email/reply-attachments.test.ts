@@ -1,8 +1,8 @@
 // Attachments of a reply reach the thread and the context like the first email's (#9.14).
 import { describe, expect, it } from 'vitest';
-import { ATTACHMENT_TEXT_LIMITS } from '../../src/channels/email/parse-message.js';
+import { ATTACHMENT_TEXT_LIMITS } from '../../src/channels/email/inbound/parse-message.js';
 import type { ThreadId } from '../../src/core/ids.js';
-import { renderContext } from '../../src/core/render.js';
+import { renderContext } from '../core/channel-render.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { fixture } from './support/fixtures.js';
 import { rawMail, trustedPass } from './support/mail.js';

@@ -1,7 +1,8 @@
 // The HTTP intake, through app.request() with real signatures: who may post, what is refused, what is accepted.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createEmailWebhooks, SIGNATURE_HEADER } from '../../src/channels/email/webhooks.js';
+import { emailOf } from '../../src/channels/email/email-received.js';
+import { createEmailWebhooks, SIGNATURE_HEADER } from '../../src/channels/email/inbound/webhooks.js';
 import { allThreads, createHarness, secrets, type Harness } from './support/harness.js';
 import { rawMail, trustedPass } from './support/mail.js';
 
@@ -128,8 +129,8 @@ describe('POST /postmark', () => {
     expect(res.status).toBe(202);
     const [thread] = await allThreads(h.store);
     const event = thread?.events[0];
-    if (event?.type !== 'email_received') throw new Error('expected email_received');
-    expect(event.data).toMatchObject({
+    if (event?.type !== 'message_received') throw new Error('expected message_received');
+    expect(emailOf(event.data)).toMatchObject({
       from: { address: 'alice@example.com', name: 'Alice Example' },
       subject: 'Export bug for ACME',
       messageId: '<CAF=pm-1@mail.gmail.com>',
@@ -145,7 +146,8 @@ describe('POST /postmark', () => {
     const res = await post(h, { ...payload, RawEmail: raw.toString('utf8') });
     expect(res.status).toBe(202);
     const [thread] = await allThreads(h.store);
-    expect(thread?.events[0]?.data).toMatchObject({ messageId: '<raw-pm@example.com>', body: 'From the raw source.' });
+    const first = thread?.events[0];
+    expect(first?.type === 'message_received' ? emailOf(first.data) : undefined).toMatchObject({ messageId: '<raw-pm@example.com>', body: 'From the raw source.' });
   });
 
   it('basic auth works too', async () => {

@@ -35,7 +35,7 @@ function given(...inits: Init[]) {
   };
 }
 
-const start = ev('email_received', email('make an issue'));
+const start = ev('message_received', email('make an issue'));
 const pending = [start, ev('step_decided', decided(1, 'update_issue')), ev('approval_requested', { callId: call(1), intent: 'update_issue', summary: 's', policy: 'p' })];
 const question = [start, ev('step_decided', decided(1, 'request_more_information', { message: 'Which team?' }))];
 const approvalQuestion = [start, ev('step_decided', decided(1, 'request_approval', { message: 'May I?' }))];

@@ -11,15 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
 import { silentLogger } from '../../src/support/logger.js';
-import { createApprovalToken } from '../../src/channels/email/approval-token.js';
-import { emailApprovers } from '../../src/channels/email/intake.js';
-import { INBOUND_SOURCE } from '../../src/channels/email/thread-mapping.js';
+import { createApprovalToken } from '../../src/channels/email/approvals/approval-token.js';
+import { emailApprovers } from '../../src/channels/email/inbound/intake.js';
+import { INBOUND_SOURCE } from '../../src/channels/email/inbound/thread-mapping.js';
 import type { EventDataByType, EventType, NewEvent } from '../../src/core/events.js';
 import type { CallId, EventId, ThreadId } from '../../src/core/ids.js';
 import { spawnOwned } from '../support/children.js';
 import { seedFile, testWorkspace } from '../support/workspace.js';
 import { secrets, testConfig, testEnv } from '../email/support/harness.js';
 import { rawMail, trustedPass } from '../email/support/mail.js';
+import { emailMessage } from '../../src/channels/email/email-received.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'test-token-0123456789abcdef';
@@ -76,7 +77,7 @@ async function threadIn(state: State): Promise<{ threadId: ThreadId; firstMessag
             event('approval_requested', { callId: CALL, intent: 'create_issue', summary: 'Create "CSV export drops rows" in Platform', policy: 'writes_need_approval' }),
           ];
   const events = [
-    event('email_received', {
+    event('message_received', emailMessage({
       from: { address: ALICE },
       to: [{ address: 'assistant@hardway.test' }],
       cc: [{ address: BOB }],
@@ -87,7 +88,7 @@ async function threadIn(state: State): Promise<{ threadId: ThreadId; firstMessag
       references: [],
       previousThread: [],
       attachments: [],
-    }),
+    })),
     ...paused,
   ];
   await c.store.create({ id: threadId, agent: 'linear-assistant', events, delivery: { source: INBOUND_SOURCE, id: firstMessageId } });

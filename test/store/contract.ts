@@ -8,6 +8,7 @@ import { deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '..
 import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
 import type { Traced } from './statement-trace.js';
 import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
+import { emailMessage } from '../../src/channels/email/email-received.js';
 
 export interface HarnessDeps {
   clock: Clock;
@@ -121,9 +122,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         const events: NewEvent[] = [
           {
             id: ids.eventId(),
-            type: 'email_received',
+            type: 'message_received',
             at: at(),
-            data: {
+            data: emailMessage({
               from: { address: 'alex@company.com', name: 'Alex Émile' },
               to: [{ address: 'assistant@company.com' }],
               cc: [],
@@ -135,7 +136,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
               references: ['<first@mail.company.com>', '<prev@mail.company.com>'],
               previousThread: [{ from: 'sam@company.com', at: '2025-02-28T17:00:00.000Z', body: 'Can you look?' }],
               attachments: [{ filename: 'trace.txt', contentType: 'text/plain', size: 2048 }],
-            },
+            }),
           },
           {
             id: ids.eventId(),
@@ -327,9 +328,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
           message(odd),
           {
             id: ids.eventId(),
-            type: 'email_received',
+            type: 'message_received',
             at: at(),
-            data: {
+            data: emailMessage({
               from: { address: 'alex@company.com', name: 'Alex \ud800' },
               to: [{ address: 'assistant@company.com' }],
               cc: [],
@@ -340,7 +341,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
               references: [],
               previousThread: [{ from: 'sam@company.com', body: '\udfff\u0000' }],
               attachments: [{ filename: 'a\u0000.txt', contentType: 'text/plain', size: 1 }],
-            },
+            }),
           },
         ];
         const id = ids.threadId();
@@ -756,9 +757,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       const retry = (): NewEvent => ({ id: ids.eventId(), type: 'retry_requested', at: at(), data: { by: 'alex@company.com', channel: 'http' } });
       const email = (): NewEvent => ({
         id: ids.eventId(),
-        type: 'email_received',
+        type: 'message_received',
         at: at(),
-        data: {
+        data: emailMessage({
           from: { address: 'sam@company.com' },
           to: [{ address: 'assistant@company.com' }],
           cc: [],
@@ -769,7 +770,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
           references: [],
           previousThread: [],
           attachments: [],
-        },
+        }),
       });
 
       /** Appends that take a thread through every status and back, with the status each one leaves. */

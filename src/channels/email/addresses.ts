@@ -1,5 +1,5 @@
 // Email address rules: normalization, the ALLOWED_SENDERS match and who counts as one of our own addresses.
-import type { EmailAddress } from '../../core/events.js';
+import type { EmailAddress } from './email-received.js';
 
 export function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();

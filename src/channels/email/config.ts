@@ -1,6 +1,6 @@
 // The email channel's settings, read from an env-like record with zod; every secret is wrapped so it cannot be logged.
 import { z } from 'zod';
-import { Secret } from './secret.js';
+import { Secret } from '../shared/secret.js';
 
 export interface ImapSettings {
   host: string;

@@ -1,21 +1,24 @@
 // The email channel as a module, on when EMAIL_ADDRESS is set: intake (webhooks and IMAP), the approval page, and
-// the notifier that answers by SMTP. Invalid email settings stop the start with the exact problem.
+// the notifier that answers by SMTP, and how its emails read in a thread (on or not). Invalid email settings stop
+// the start with the exact problem.
 import type { Hono } from 'hono';
 import type { ChannelModule, OpenedChannel } from '../../runtime/channel-module.js';
-import { createApprovalPage } from './approval-page.js';
+import { createApprovalPage } from './approvals/approval-page.js';
 import { readEmailConfig } from './config.js';
-import { createFileCursorStore } from './imap-cursor-store.js';
-import { createImapSource } from './imap-source.js';
-import { createEmailIntake, EMAIL_CHANNEL, emailApprovers } from './intake.js';
-import { createSmtpMailer } from './mailer.js';
-import { asThreadNotifier, createEmailNotifier } from './notifier.js';
-import { createEmailWebhooks } from './webhooks.js';
+import { createFileCursorStore } from './inbound/imap-cursor-store.js';
+import { createImapSource } from './inbound/imap-source.js';
+import { describeEmailReceived, EMAIL_CHANNEL, emailUpcasters, renderEmailReceived } from './email-received.js';
+import { createEmailIntake, emailApprovers } from './inbound/intake.js';
+import { createSmtpMailer } from './outbound/mailer.js';
+import { asThreadNotifier, createEmailNotifier } from './outbound/notifier.js';
+import { createEmailWebhooks } from './inbound/webhooks.js';
 
 /** Where the IMAP position is kept between runs, unless IMAP_CURSOR_FILE says otherwise. */
 const defaultCursorFile = './data/imap-cursor.json';
 
 export const emailChannel: ChannelModule = {
   name: EMAIL_CHANNEL,
+  events: { render: renderEmailReceived, describe: describeEmailReceived, upcasters: emailUpcasters },
   open(deps): OpenedChannel | undefined {
     if (!deps.env.EMAIL_ADDRESS) return undefined;
     const result = readEmailConfig({ PUBLIC_URL: `http://127.0.0.1:${deps.port}`, ...deps.env });

@@ -1,12 +1,13 @@
 // Who belongs to an email thread: its requester, the people on its first email, and who may approve its actions.
-import type { EmailReceived, ThreadEvent } from '../../core/events.js';
+import type { ThreadEvent } from '../../core/events.js';
 import type { ThreadState } from '../../core/state.js';
 import { isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
+import { emailEventOf, type EmailReceived } from './email-received.js';
 
 /** The email that started the thread, when it started by email: the state's first event (or the events' first). */
 export function firstEmail(from: Pick<ThreadState, 'firstEvent'> | readonly ThreadEvent[]): EmailReceived | undefined {
   const first = isEvents(from) ? from[0] : from.firstEvent;
-  return first?.type === 'email_received' ? first.data : undefined;
+  return emailEventOf(first);
 }
 
 function isEvents(from: Pick<ThreadState, 'firstEvent'> | readonly ThreadEvent[]): from is readonly ThreadEvent[] {

@@ -1,8 +1,8 @@
 // The signed reply address `assistant+<threadId>.<hmac>@domain`: how a reply without usable headers finds its thread.
 import { parseThreadId, type ThreadId } from '../../core/ids.js';
 import { domainOf, localPartOf, normalizeAddress } from './addresses.js';
-import type { Secret } from './secret.js';
-import { safeEqual, signFor } from './signing.js';
+import type { Secret } from '../shared/secret.js';
+import { safeEqual, signFor } from '../shared/signing.js';
 
 const PURPOSE = 'hardway-email-reply-address-v1';
 // 128 bits of HMAC in lower-case hex: MTAs may lower-case local parts, so no case-sensitive alphabet.

@@ -12,6 +12,7 @@ import { startLinearDouble, type LinearDouble } from '../../support/linear-doubl
 import { startStubLlm, type StubLlm } from '../../support/stub-llm.js';
 import { seedFile } from '../../support/workspace.js';
 import { threadPart } from '../../loop/harness.js';
+import { emailMessage } from '../../../src/channels/email/email-received.js';
 
 const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
 const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
@@ -55,8 +56,8 @@ async function emailThread(body: string): Promise<ThreadId> {
       {
         id: randomIds.eventId(),
         at: new Date().toISOString(),
-        type: 'email_received',
-        data: {
+        type: 'message_received',
+        data: emailMessage({
           from: { address: 'alex@company.com', name: 'Alex Morgan' },
           to: [{ address: 'assistant@company.com' }],
           cc: [],
@@ -67,7 +68,7 @@ async function emailThread(body: string): Promise<ThreadId> {
           references: [],
           previousThread: [],
           attachments: [],
-        },
+        }),
       },
     ],
   });

@@ -3,10 +3,11 @@
 import { ThreadService } from '../../../src/runtime/thread-service.js';
 import type { StepModel } from '../../../src/core/agent.js';
 import { readEmailConfig, type EmailConfig } from '../../../src/channels/email/config.js';
-import { createEmailIntake, EMAIL_CHANNEL, emailApprovers, type EmailIntake } from '../../../src/channels/email/intake.js';
+import { EMAIL_CHANNEL } from '../../../src/channels/email/email-received.js';
+import { createEmailIntake, emailApprovers, type EmailIntake } from '../../../src/channels/email/inbound/intake.js';
 import type { ChannelLogger } from '../../../src/channels/email/logger.js';
-import type { Mailer, OutboundEmail } from '../../../src/channels/email/mailer.js';
-import { createEmailNotifier, type EmailNotifier } from '../../../src/channels/email/notifier.js';
+import type { Mailer, OutboundEmail } from '../../../src/channels/email/outbound/mailer.js';
+import { createEmailNotifier, type EmailNotifier } from '../../../src/channels/email/outbound/notifier.js';
 import type { DNSResolver } from 'mailauth';
 import { defaultGuardLimits } from '../../../src/core/guards.js';
 import { sequentialIds, type Clock, type IdSource, type ThreadId } from '../../../src/core/ids.js';

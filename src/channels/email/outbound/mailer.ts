@@ -1,7 +1,7 @@
 // Outbound SMTP: one message out, nothing else; nodemailer from SMTP_URL, DKIM-signed when a key is configured.
 import nodemailer from 'nodemailer';
-import type { DkimSettings } from './config.js';
-import type { Secret } from './secret.js';
+import type { DkimSettings } from '../config.js';
+import type { Secret } from '../../shared/secret.js';
 
 export interface OutboundEmail {
   from: { name: string; address: string };

@@ -1,8 +1,8 @@
 // The approval link's token: who may decide which call of which thread until when, signed so none of it can be edited.
 import { z } from 'zod';
-import { asCallId, parseThreadId, type CallId, type ThreadId } from '../../core/ids.js';
-import type { Secret } from './secret.js';
-import { safeEqual, signFor } from './signing.js';
+import { asCallId, parseThreadId, type CallId, type ThreadId } from '../../../core/ids.js';
+import type { Secret } from '../../shared/secret.js';
+import { safeEqual, signFor } from '../../shared/signing.js';
 
 const PURPOSE = 'hardway-approval-link-v1';
 

@@ -6,18 +6,18 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import type { ReceiveOutcome, ThreadIntake } from '../../runtime/intake.js';
-import { HardwayError } from '../../core/errors.js';
-import type { EventOf } from '../../core/events.js';
-import type { Clock } from '../../core/ids.js';
-import { approvalOf, foldState } from '../../core/state.js';
-import { noHumanIntents, type HumanIntents } from '../../core/thread.js';
-import type { ThreadStore } from '../../store/thread-store.js';
+import type { ReceiveOutcome, ThreadIntake } from '../../../runtime/intake.js';
+import { HardwayError } from '../../../core/errors.js';
+import type { EventOf } from '../../../core/events.js';
+import type { Clock } from '../../../core/ids.js';
+import { approvalOf, foldState } from '../../../core/state.js';
+import { noHumanIntents, type HumanIntents } from '../../../core/thread.js';
+import type { ThreadStore } from '../../../store/thread-store.js';
 import { verifyApprovalToken, type ApprovalClaim } from './approval-token.js';
-import { escapeHtml } from './html.js';
-import type { ChannelLogger } from './logger.js';
-import { EMAIL_CHANNEL } from './intake.js';
-import type { Secret } from './secret.js';
+import { escapeHtml } from '../outbound/html.js';
+import type { ChannelLogger } from '../logger.js';
+import { EMAIL_CHANNEL } from '../email-received.js';
+import type { Secret } from '../../shared/secret.js';
 
 export interface ApprovalPageDeps {
   /** Where the decision is taken and written. */

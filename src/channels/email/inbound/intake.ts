@@ -4,21 +4,22 @@
 // Rejected mail is logged and dropped, never answered: answering would confirm the address to spammers and feed
 // mail loops. The delivery (Message-ID) is recorded in the same transaction as the event, so a redelivery is a no-op.
 import type { DNSResolver } from 'mailauth';
-import type { ThreadIntake } from '../../runtime/intake.js';
-import type { EventType, PreviousMessage } from '../../core/events.js';
-import type { HumanInput, MayApprove } from '../../core/human-input.js';
-import type { ThreadId } from '../../core/ids.js';
-import type { ThreadStore } from '../../store/thread-store.js';
-import { isOwnAddress, normalizeAddress } from './addresses.js';
-import { readApprovalReply } from './approval-reply.js';
-import type { EmailConfig } from './config.js';
+import type { ThreadIntake } from '../../../runtime/intake.js';
+import type { EventType } from '../../../core/events.js';
+import type { HumanInput, MayApprove } from '../../../core/human-input.js';
+import type { ThreadId } from '../../../core/ids.js';
+import type { ThreadStore } from '../../../store/thread-store.js';
+import { isOwnAddress, normalizeAddress } from '../addresses.js';
+import { readApprovalReply } from '../approvals/approval-reply.js';
+import type { EmailConfig } from '../config.js';
+import { EMAIL_CHANNEL, emailOpening, type PreviousMessage } from '../email-received.js';
 import { fromHeader, readHeaderBlock } from './header-block.js';
-import type { ChannelLogger } from './logger.js';
+import type { ChannelLogger } from '../logger.js';
 import { automatedReason } from './loop-guard.js';
 import { parseEmail, type ParsedEmail } from './parse-message.js';
 import { splitReply } from './reply-text.js';
 import { verifySender } from './sender-auth.js';
-import { approversOf, firstEmail, participantsOf } from './thread-people.js';
+import { approversOf, firstEmail, participantsOf } from '../thread-people.js';
 import { INBOUND_SOURCE, mapToThread } from './thread-mapping.js';
 
 export interface InboundEmail {
@@ -50,7 +51,6 @@ export type IntakeOutcome =
   | { kind: 'dropped'; reason: DropReason; detail?: string };
 
 /** The channel name on what arrives by email (and through the approval link sent by email). */
-export const EMAIL_CHANNEL = 'email';
 
 export type IntakeConfig = Pick<
   EmailConfig,
@@ -89,22 +89,19 @@ export function createEmailIntake(deps: EmailIntakeDeps): EmailIntake {
       kind: 'start',
       agent: deps.agent,
       from: { channel: EMAIL_CHANNEL, id: email.from.address },
-      opening: {
-        kind: 'email',
-        email: {
-          from: email.from,
-          to: email.to,
-          cc: email.cc,
-          subject: email.subject,
-          body,
-          fullBody: email.text,
-          messageId: email.messageId,
-          ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
-          references: email.references,
-          previousThread: previous,
-          attachments: email.attachments,
-        },
-      },
+      opening: emailOpening({
+        from: email.from,
+        to: email.to,
+        cc: email.cc,
+        subject: email.subject,
+        body,
+        fullBody: email.text,
+        messageId: email.messageId,
+        ...(email.inReplyTo !== undefined ? { inReplyTo: email.inReplyTo } : {}),
+        references: email.references,
+        previousThread: previous,
+        attachments: email.attachments,
+      }),
       delivery: { source: INBOUND_SOURCE, id: email.messageId },
     });
     if (outcome.kind !== 'started') {

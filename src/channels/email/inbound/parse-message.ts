@@ -1,10 +1,11 @@
-// Raw MIME → the fields an `email_received` needs: addresses, threading ids, decoded text (HTML-only mail converted).
+// Raw MIME → the fields an inbound email needs: addresses, threading ids, decoded text (HTML-only mail converted).
 import { TextDecoder } from 'node:util';
 import { convert } from 'html-to-text';
 import { simpleParser, type AddressObject, type Attachment, type EmailAddress as ParsedAddress } from 'mailparser';
-import type { AttachmentMeta, EmailAddress } from '../../core/events.js';
-import { normalizeAddress } from './addresses.js';
-import { messageIdList, normalizeMessageId, syntheticMessageId } from './message-id.js';
+import type { AttachmentMeta } from '../../../core/events.js';
+import type { EmailAddress } from '../email-received.js';
+import { normalizeAddress } from '../addresses.js';
+import { messageIdList, normalizeMessageId, syntheticMessageId } from '../outbound/message-id.js';
 import { normalizeText } from './reply-text.js';
 
 export interface ParsedEmail {

@@ -1,8 +1,8 @@
 // Which thread an inbound email continues: our stored Message-IDs first, then the signed reply address, never a bare id.
-import type { ThreadId } from '../../core/ids.js';
-import type { ThreadStore } from '../../store/thread-store.js';
-import type { Secret } from './secret.js';
-import { matchReplyAddress } from './thread-token.js';
+import type { ThreadId } from '../../../core/ids.js';
+import type { ThreadStore } from '../../../store/thread-store.js';
+import type { Secret } from '../../shared/secret.js';
+import { matchReplyAddress } from '../thread-token.js';
 
 /** Delivery sources: inbound Message-IDs, and the ones we generated for our own mail. */
 export const INBOUND_SOURCE = 'email';

@@ -6,12 +6,12 @@
 // already \Seen.
 import type { ConnectionOptions } from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../../core/backoff.js';
-import type { ImapSettings } from './config.js';
+import { backoffDelay, defaultBackoff, type BackoffPolicy } from '../../../core/backoff.js';
+import type { ImapSettings } from '../config.js';
 import type { ImapCursor, ImapCursorStore } from './imap-cursor-store.js';
 import type { EmailIntake, IntakeOutcome } from './intake.js';
-import type { ChannelLogger } from './logger.js';
-import { Wakeup } from './wakeup.js';
+import type { ChannelLogger } from '../logger.js';
+import { Wakeup } from '../../shared/wakeup.js';
 
 export interface ImapSourceDeps {
   settings: ImapSettings;

@@ -1,5 +1,5 @@
 // Mail we must never act on because a machine sent it: auto-replies, bulk and list mail, bounces (RFC 3834).
-import { localPartOf } from './addresses.js';
+import { localPartOf } from '../addresses.js';
 import { addressIn, headerValues, type RawHeader } from './header-block.js';
 
 export type AutomatedReason = 'auto_submitted' | 'bulk' | 'bounce';

@@ -3,7 +3,7 @@
 // DMARC is taken from our own receiving MTA's Authentication-Results header when one is configured and present
 // (it saw the connecting IP, which we do not), otherwise computed here with mailauth (DKIM + SPF + alignment).
 import { authenticate, type DNSResolver } from 'mailauth';
-import { domainOf, isAllowedSender } from './addresses.js';
+import { domainOf, isAllowedSender } from '../addresses.js';
 import { parseAuthenticationResults } from './authentication-results.js';
 import { headerValues, type RawHeader } from './header-block.js';
 

@@ -4,22 +4,23 @@
 // Message-ID as an `email-out` delivery in the same append, so a reply quoting it maps back to the thread.
 // Message-IDs are derived from the event id: if we crash between sending and recording, the resend carries the
 // same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
-import type { EmailReceived, MessageSent, NewEvent, ThreadEvent } from '../../core/events.js';
-import type { Clock, IdSource, ThreadId } from '../../core/ids.js';
-import { oldestFirst } from '../../core/stack.js';
-import { foldState, type ThreadState } from '../../core/state.js';
-import { noHumanIntents, type HumanIntents, type Thread } from '../../core/thread.js';
-import type { Delivery, ThreadStore } from '../../store/thread-store.js';
-import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from './addresses.js';
-import { createApprovalToken } from './approval-token.js';
-import type { EmailConfig } from './config.js';
-import type { ChannelLogger } from './logger.js';
+import type { MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
+import type { EmailReceived } from '../email-received.js';
+import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
+import { oldestFirst } from '../../../core/stack.js';
+import { foldState, type ThreadState } from '../../../core/state.js';
+import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/thread.js';
+import type { Delivery, ThreadStore } from '../../../store/thread-store.js';
+import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from '../addresses.js';
+import { createApprovalToken } from '../approvals/approval-token.js';
+import type { EmailConfig } from '../config.js';
+import type { ChannelLogger } from '../logger.js';
 import type { Mailer, OutboundEmail } from './mailer.js';
 import { outboundMessageId } from './message-id.js';
 import { notificationContent, type NotificationContent } from './notification-email.js';
-import { approversOf, firstEmail } from './thread-people.js';
-import { OUTBOUND_SOURCE } from './thread-mapping.js';
-import { threadReplyAddress } from './thread-token.js';
+import { approversOf, firstEmail } from '../thread-people.js';
+import { OUTBOUND_SOURCE } from '../inbound/thread-mapping.js';
+import { threadReplyAddress } from '../thread-token.js';
 
 export type NotifierConfig = Pick<
   EmailConfig,

@@ -6,7 +6,7 @@
 // the common layouts (Gmail/Apple "On … wrote:" with `>` quoting, Outlook "From:/Sent:" blocks).
 import EmailReplyParser from 'email-reply-parser';
 import { extractFromPlain } from 'planer';
-import type { PreviousMessage } from '../../core/events.js';
+import type { PreviousMessage } from '../email-received.js';
 
 export interface SplitReply {
   /** The new text: quoted replies and signatures removed, forwarded content kept. */

@@ -1,4 +1,4 @@
-// HMAC helpers shared by the reply-address token, the approval link and the raw-MIME webhook: one place to get right.
+// HMAC helpers for every channel (reply-address tokens, approval links, signed webhooks): one place to get right.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Secret } from './secret.js';
 

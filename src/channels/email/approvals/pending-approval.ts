@@ -1,6 +1,6 @@
 // The approval a thread is waiting for.
-import type { EventOf, ThreadEvent } from '../../core/events.js';
-import { foldState, type ThreadState } from '../../core/state.js';
+import type { EventOf, ThreadEvent } from '../../../core/events.js';
+import { foldState, type ThreadState } from '../../../core/state.js';
 
 /**
  * The newest approval request still undecided, read from the thread's state. Events are folded here only for

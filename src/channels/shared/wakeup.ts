@@ -1,4 +1,4 @@
-// A reusable "something happened" signal with a timeout: the IMAP loop sleeps on it until mail, a drop or stop().
+// A reusable "something happened" signal with a timeout: a channel's source (the IMAP loop) sleeps on it until work, a drop or stop().
 export class Wakeup {
   #pending = false;
   #resolve: (() => void) | undefined;

@@ -7,11 +7,11 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import type { EmailConfig } from './config.js';
+import type { EmailConfig } from '../config.js';
 import type { EmailIntake, InboundEmail, IntakeOutcome } from './intake.js';
-import type { ChannelLogger } from './logger.js';
+import type { ChannelLogger } from '../logger.js';
 import { postmarkInboundSchema, postmarkToRaw } from './postmark.js';
-import { hmacSha256, safeEqual } from './signing.js';
+import { hmacSha256, safeEqual } from '../../shared/signing.js';
 
 export type WebhookConfig = Pick<EmailConfig, 'webhookSecret' | 'postmarkToken' | 'postmarkBasicAuth' | 'maxBytes'>;
 

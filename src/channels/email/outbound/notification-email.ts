@@ -1,6 +1,6 @@
 // What each kind of notification says: a question, an approval request, a final answer, an escalation, a failure.
-import type { ThreadEvent } from '../../core/events.js';
-import type { HumanIntents } from '../../core/thread.js';
+import type { ThreadEvent } from '../../../core/events.js';
+import type { HumanIntents } from '../../../core/thread.js';
 import { escapeHtml, textToHtml } from './html.js';
 
 export type NotificationKind = 'question' | 'approval' | 'answer' | 'escalation' | 'failure';
