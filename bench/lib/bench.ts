@@ -19,6 +19,7 @@ import { startBenchStub, type BenchStub } from './stub-model.js';
 import type { BenchSystem } from './system.js';
 import { measureInFlight, type InFlightPoint } from './threads-in-flight.js';
 import { measureIntake } from './webhook-intake.js';
+import { measureModelBoundary, type ModelBoundaryOptions, type ModelBoundaryPoint } from './model-boundary.js';
 
 export interface BenchOptions {
   command: string;
@@ -28,12 +29,14 @@ export interface BenchOptions {
   warmup: number;
   storedSizes: number[];
   resumesPerSize: number;
+  /** Figure 9: the model boundary alone, with this many ~1 KB tool results in the thread. */
+  modelBoundary: ModelBoundaryOptions;
   /** Unmeasured runs before the first size, and after each size's seeding. */
   storedWarmup: { runs: number; settle: number };
   intake: { durationSec: number; warmupSec: number; connections: number };
   inFlight: { counts: number[]; delayMs: number; repeats: (n: number) => number };
   longThread: LongThreadOptions;
-  /** Run only these figures ('1'…'8'; any of 1–4 runs those four, which come from the same runs); all when absent. */
+  /** Run only these figures ('1'…'9'; any of 1–4 runs those four, which come from the same runs); all when absent. */
   only?: ReadonlySet<string>;
   /** auto: use the peers if installed; install: install them first when missing; skip: Hardway only. */
   peers: 'auto' | 'install' | 'skip';
@@ -51,6 +54,7 @@ export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
   intake: { durationSec: 5, warmupSec: 1, connections: 16 },
   inFlight: { counts: [1, 10, 100, 500], delayMs: 200, repeats: () => 3 },
   longThread: { steps: 200, early: 10, window: 5, runs: 5, warmup: 1 },
+  modelBoundary: { results: [10, 200], calls: 200, warmup: 50 },
   peers: 'install',
   postgres: true,
 };
@@ -65,6 +69,7 @@ export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
   intake: { durationSec: 1, warmupSec: 0, connections: 2 },
   inFlight: { counts: [1, 2], delayMs: 200, repeats: () => 1 },
   longThread: { steps: 20, early: 10, window: 5, runs: 1, warmup: 0 },
+  modelBoundary: { results: [1, 5], calls: 2, warmup: 1 },
   peers: 'auto',
   postgres: true,
 };
@@ -189,6 +194,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       for (const [id, p] of longThread) log(`  ${id}: step ${p.early} ${p.earlyMs.median.toFixed(2)} ms, step ${p.late} ${p.lateMs.median.toFixed(2)} ms (× ${p.growth.toFixed(2)})`);
     }
 
+    let modelBoundary: ModelBoundaryPoint[] = [];
+    if (wanted('9')) {
+      log(`figure 9: the model boundary alone, ${options.modelBoundary.calls} calls per size`);
+      modelBoundary = await measureModelBoundary(options.modelBoundary);
+    }
+
     const partial: Omit<BenchReport, 'ratios'> = {
       date: new Date().toISOString().slice(0, 10),
       command: options.command,
@@ -207,6 +218,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         inFlightDelayMs: options.inFlight.delayMs,
         inFlightRepeats: Object.fromEntries(options.inFlight.counts.map((n) => [n, options.inFlight.repeats(n)])),
         longThread: options.longThread,
+        modelBoundary: options.modelBoundary,
         ...(options.only ? { only: [...options.only].sort() } : {}),
       },
       figures: {
@@ -220,6 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         intake,
         inFlight: Object.fromEntries(inFlight),
         longThread: Object.fromEntries(longThread),
+        modelBoundary,
       },
     };
     return { ...partial, ratios: computeRatios(partial) };

@@ -4,6 +4,7 @@ import type { LongThreadPoint } from './long-thread.js';
 import type { IntakeResult } from './webhook-intake.js';
 import type { InFlightPoint } from './threads-in-flight.js';
 import type { MachineInfo } from './machine.js';
+import type { ModelBoundaryPoint } from './model-boundary.js';
 import type { PromptFigures } from './prompt-tokens.js';
 import type { Summary } from './stats.js';
 import type { StoredThreadsPoint } from './stored-threads.js';
@@ -46,6 +47,8 @@ export interface BenchReport {
     intake: { postgres: string; results: IntakeResult[] };
     inFlight: Record<string, InFlightPoint[]>;
     longThread: Record<string, LongThreadPoint>;
+    /** Figure 9, Hardway's alone; absent in reports written before it existed. */
+    modelBoundary?: ModelBoundaryPoint[];
   };
   ratios: Ratio[];
 }
@@ -201,6 +204,11 @@ export function renderMarkdown(report: BenchReport): string {
       return growth === undefined ? '–' : num(growth, 2);
     }, `step ${long.late} ÷ step ${long.early}`);
   }
+  for (const p of f.modelBoundary ?? []) {
+    row('9', `Model call alone, ${bytes(p.threadBytes)} of thread in the prompt: BAML (Hardway's boundary) vs the same request by fetch, ms`, (id) =>
+      id === HARDWAY ? `${spread(p.bamlMs, '', 2)} vs ${spread(p.fetchMs, '', 2)}: +${num(p.bamlMs.median - p.fetchMs.median, 2)}` : '–',
+    );
+  }
   lines.push('');
   lines.push('Above 1× Hardway is ahead, below 1× the peer is; medians of the same run, (min–max) over repeats.');
   lines.push('');
@@ -224,6 +232,9 @@ function caveats(report: BenchReport): string[] {
     'Figure 7 is CPU-bound on this machine well before the stub\'s delay is: it measures how much work each system does per step, in one Node process.',
     'Figure 8 plays the scenario as one long thread (a read tool with new arguments and its ~1 KB result per step, no pause) and times each step from the stub\'s answer to the next request reaching it: everything the system does per step, sending a prompt that holds the whole thread included. Each cost pools that step and the few before it over every run, so one GC pause does not decide it.',
   ];
+  if ((report.figures.modelBoundary ?? []).length > 0) {
+    list.push('Figure 9 calls Hardway\'s model boundary (the BAML function behind createStepModel, its Collector included) and a bare fetch of the very request BAML sends, one local server answering at once: the difference is what BAML itself costs per step, which figures 1, 3 and 8 include and no change in Hardway\'s core removes.');
+  }
   const only = report.settings.only;
   if (Array.isArray(only)) list.push(`Only figures ${only.join(', ')} were run (--only).`);
   if (ids.has('openai-agents')) {

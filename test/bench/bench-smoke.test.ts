@@ -67,6 +67,14 @@ describe('npm run bench, at tiny sizes', () => {
     expect(table).toContain('| 1 | Overhead per step');
     expect(table).toContain(`| 8 | Step ${quickOptions.longThread.steps} ÷ step ${quickOptions.longThread.early}`);
     expect(table).toContain(report.machine.cpuModel);
+    // Figure 9, Hardway's alone: one point per thread size, both ways timed.
+    expect(f.modelBoundary?.map((p) => p.bamlMs.n)).toEqual(quickOptions.modelBoundary.results.map(() => quickOptions.modelBoundary.calls));
+    for (const p of f.modelBoundary ?? []) {
+      positive(p.bamlMs.median);
+      positive(p.fetchMs.median);
+    }
+    expect(f.modelBoundary?.[1]?.threadBytes).toBeGreaterThan(f.modelBoundary?.[0]?.threadBytes ?? Infinity);
+    expect(table).toContain('| 9 | Model call alone');
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 });
