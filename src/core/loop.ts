@@ -145,12 +145,13 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
-    // A soft stop lets a staged read finish: its step is stored with its result, not dropped.
-    if (signal.aborted || (deps.stopping?.aborted && !held.hasStaged)) return { outcome: 'aborted', iterations: iteration };
     const { thread, state } = held;
     const now = { thread, state };
     const status = state.status;
+    // Paused is paused, even if a stop (or the lease the pausing append released) came meanwhile.
     if (status !== 'ready') return { outcome: 'paused', status, iterations: iteration };
+    // A soft stop lets a staged read finish: its step is stored with its result, not dropped.
+    if (signal.aborted || (deps.stopping?.aborted && !held.hasStaged)) return { outcome: 'aborted', iterations: iteration };
 
     const prefetch = state.anyDecided ? [] : (deps.agent.prefetch?.(thread) ?? []);
     if (prefetch.length > 0) {

@@ -156,12 +156,15 @@ export class Worker {
     const { store, logger } = this.options;
     const log = logger.child({ thread_id: initial.threadId, worker: this.owner });
     let lease = initial;
+    /** Set when the append that paused the thread released the lease with it. */
+    let released = false;
     let beat: Promise<void> = Promise.resolve();
     const heartbeat = setInterval(() => {
       beat = store.heartbeat(lease, this.leaseMs).then(
         (renewed) => {
           if (renewed) lease = renewed;
-          else abort.abort(new Error('lease lost'));
+          // Released by the append that paused the thread: nothing is running that must stop.
+          else if (!released) abort.abort(new Error('lease lost'));
         },
         (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
       );
@@ -191,9 +194,10 @@ export class Worker {
             return t;
           },
           append: async (events, expectedSeq) => {
-            const appended = await store.append(lease.threadId, events, { expectedSeq, lease });
+            const appended = await store.append(lease.threadId, events, { expectedSeq, lease, releaseIfPaused: true });
             // The loop records no deliveries, so the store cannot call its append a duplicate.
             if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
+            if (appended.released === true) released = true;
             return appended.events;
           },
         },
@@ -229,7 +233,7 @@ export class Worker {
       // A heartbeat landing after the hold below would stretch it to a whole lease.
       await beat;
       if (backoffMs === undefined) {
-        await store.release(lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
+        if (!released) await store.release(lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
       } else {
         // Keeping the lease is what holds off every worker, here and elsewhere; if this process dies, it expires.
         await store.heartbeat(lease, backoffMs).catch((error: unknown) => log.warn({ err: error }, 'holding the lease failed'));

@@ -80,6 +80,8 @@ class DeliveryRace extends Error {
 const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
 
+const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2';
+
 const notFound = (threadId: ThreadId): HardwayError => new HardwayError('thread_not_found', `no thread ${threadId}`);
 
 async function rows(client: Pool | PoolClient, sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -140,14 +142,19 @@ class PostgresThreadStore implements ThreadStore {
         const agent = text(row, 'agent');
         const cached = cachedStatus(row);
         let stored: ThreadEvent[];
+        let status: DerivedStatus;
         if (cached === undefined) {
           stored = await insertEvents(c, threadId, seen, events);
-          await this.refresh(c, threadId, agent, now);
+          status = await this.refresh(c, threadId, agent, now);
         } else {
-          const status = this.deps.statusAfter(agent, cached, events);
+          status = this.deps.statusAfter(agent, cached, events);
           stored = await insertEvents(c, threadId, seen, events, { status, updatedAt: now });
         }
         await insertDeliveries(c, threadId, deliveries, now);
+        if (options.lease && options.releaseIfPaused && status !== 'ready') {
+          await c.query(RELEASE_SQL, [threadId, options.lease.token]);
+          return { duplicate: false, events: stored, released: true };
+        }
         return { duplicate: false, events: stored };
       });
     } catch (error) {
@@ -228,10 +235,7 @@ class PostgresThreadStore implements ThreadStore {
   }
 
   async release(lease: Lease): Promise<void> {
-    await this.pool.query(
-      'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2',
-      [lease.threadId, lease.token],
-    );
+    await this.pool.query(RELEASE_SQL, [lease.threadId, lease.token]);
   }
 
   async rebuildStatusCache(): Promise<void> {
@@ -255,7 +259,7 @@ class PostgresThreadStore implements ThreadStore {
   }
 
   /** Rewrites the status cache and last seq from all the events: the repair, never the append path. */
-  private async refresh(c: PoolClient, threadId: ThreadId, agent: string, updatedAt: string): Promise<void> {
+  private async refresh(c: PoolClient, threadId: ThreadId, agent: string, updatedAt: string): Promise<DerivedStatus> {
     const events = (await threadEvents(c, threadId, 0, this.deps.upcasters))?.events ?? [];
     const status = this.deps.statusAfter(agent, 'ready', events);
     await c.query('UPDATE threads SET status = $1, last_seq = $2, updated_at = $3 WHERE id = $4', [
@@ -264,6 +268,7 @@ class PostgresThreadStore implements ThreadStore {
       updatedAt,
       threadId,
     ]);
+    return status;
   }
 
   /**

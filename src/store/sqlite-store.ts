@@ -5,7 +5,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
-import type { Thread } from '../core/thread.js';
+import type { DerivedStatus, Thread } from '../core/thread.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
@@ -52,6 +52,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ThreadStore {
   }
   return new SqliteThreadStore(db, resolveDeps(options));
 }
+
+const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?';
 
 const notFound = (threadId: ThreadId): HardwayError => new HardwayError('thread_not_found', `no thread ${threadId}`);
 
@@ -104,12 +106,15 @@ class SqliteThreadStore implements ThreadStore {
       this.insertDeliveries(threadId, deliveries, now);
       const agent = text(row, 'agent');
       const cached = cachedStatus(row);
-      if (cached === undefined) this.refresh(threadId, agent, now);
+      let status: DerivedStatus;
+      if (cached === undefined) status = this.refresh(threadId, agent, now);
       else {
-        this.run(
-          'UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?',
-          this.deps.statusAfter(agent, cached, stored), last + stored.length, now, threadId,
-        );
+        status = this.deps.statusAfter(agent, cached, stored);
+        this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last + stored.length, now, threadId);
+      }
+      if (options.lease && options.releaseIfPaused && status !== 'ready') {
+        this.run(RELEASE_SQL, threadId, options.lease.token);
+        return { duplicate: false, events: stored, released: true };
       }
       return { duplicate: false, events: stored };
     });
@@ -188,12 +193,7 @@ class SqliteThreadStore implements ThreadStore {
   }
 
   async release(lease: Lease): Promise<void> {
-    await this.write(() =>
-      this.run(
-        'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?',
-        lease.threadId, lease.token,
-      ),
-    );
+    await this.write(() => this.run(RELEASE_SQL, lease.threadId, lease.token));
   }
 
   async rebuildStatusCache(): Promise<void> {
@@ -289,11 +289,12 @@ class SqliteThreadStore implements ThreadStore {
   }
 
   /** Rewrites the status cache and last seq from all the events: the repair, never the append path. */
-  private refresh(threadId: ThreadId, agent: string, updatedAt: string): void {
+  private refresh(threadId: ThreadId, agent: string, updatedAt: string): DerivedStatus {
     const events = this.events(threadId);
     const status = this.deps.statusAfter(agent, 'ready', events);
     const last = events.at(-1)?.seq ?? 0;
     this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last, updatedAt, threadId);
+    return status;
   }
 
   private events(threadId: ThreadId, afterSeq = 0): ThreadEvent[] {

@@ -37,13 +37,18 @@ export interface AppendOptions {
   deliveries?: Delivery[];
   /** A worker's lease: the append fails with LeaseLostError if the lease is no longer this one. */
   lease?: Lease;
+  /**
+   * With `lease`: when these events leave the thread not ready (it pauses for a human, is done, failed), the lease is
+   * released in the same commit, so a run that pauses costs one commit fewer. `released` says whether it was.
+   */
+  releaseIfPaused?: boolean;
 }
 
 /**
  * `events` are the appended events with their seqs, equal to what `load` returns for them afterwards (data as
  * stored: what JSON drops is dropped), so a caller that holds the thread can apply them instead of reloading.
  */
-export type AppendResult = { duplicate: false; events: ThreadEvent[] } | { duplicate: true; threadId: ThreadId };
+export type AppendResult = { duplicate: false; events: ThreadEvent[]; released?: boolean } | { duplicate: true; threadId: ThreadId };
 
 export interface ListOptions {
   /** Just this thread: how to read one thread's status including `running`. */

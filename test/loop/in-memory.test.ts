@@ -160,10 +160,15 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     expect(second.indexOf('<human_response>')).toBeLessThan(second.indexOf('<search_issues_result>'));
   });
 
-  it('a read’s step is stored with its result in one append, and the next prompt holds both', async () => {
+  it('a read’s step is stored with its result in one append, the pausing append releases the lease, and the next prompt holds both', async () => {
     const counted = counting(inner);
     let appends = 0;
-    const store: ThreadStore = { ...counted.store, append: (threadId, events, options) => (appends++, inner.append(threadId, events, options)) };
+    let releases = 0;
+    const store: ThreadStore = {
+      ...counted.store,
+      append: (threadId, events, options) => (appends++, inner.append(threadId, events, options)),
+      release: (lease) => (releases++, inner.release(lease)),
+    };
     const calls: ToolCall[] = [];
     const definition = harnessAgent({ list_teams: async () => teams, search_issues: async () => ({ issues: [] }) }, calls);
     const agents = new Map<string, RegisteredAgent>([['linear-assistant', { definition, model: harnessModel(llm) }]]);
@@ -173,8 +178,10 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     await worker.drain();
 
     expect(await types(id)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided', 'tool_succeeded', 'step_decided']);
-    // Two reads and the answer: three appends, not five.
+    // Two reads and the answer: three appends, not five; the answer's append released the lease, so no release.
     expect(appends).toBe(3);
+    expect(releases).toBe(0);
+    expect((await inner.list({ id })).threads.map((t) => t.status)).toEqual(['done']);
     const thread = await inner.load(id);
     expect(threadPart(llm.requests[2]?.prompt ?? '')).toContain(renderContext(thread?.events.slice(0, 5) ?? [], definition.render));
   });

@@ -651,6 +651,34 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await claim('w2')).map((l) => l.threadId)).toEqual([id]);
       });
 
+      it('an append that pauses the thread releases the lease in the same commit when asked; one that leaves it ready keeps it', async () => {
+        const id = await newThread();
+        const [lease] = await claim('w1');
+        if (lease === undefined) throw new Error('nothing claimed');
+        const read = await store.append(id, [decided('search_issues', { query: 'login' })], { expectedSeq: 1, lease, releaseIfPaused: true });
+        expect(read).toMatchObject({ duplicate: false });
+        expect(read.duplicate === false && read.released).toBeFalsy();
+        expect((await summary(id))?.status).toBe('running');
+        expect(await claim('w2')).toEqual([]);
+
+        const paused = await store.append(id, [decided('request_more_information', { message: 'Which team?' })], { expectedSeq: 'any', lease, releaseIfPaused: true });
+        expect(paused).toMatchObject({ duplicate: false, released: true });
+        expect((await summary(id))?.status).toBe('awaiting_human');
+        // The lease is gone: a heartbeat finds nothing, and the answer makes the thread claimable at once.
+        expect(await store.heartbeat(lease, 10_000)).toBeUndefined();
+        await store.append(id, [reply('Operations')], { expectedSeq: 'any' });
+        expect((await claim('w2')).map((l) => l.threadId)).toEqual([id]);
+      });
+
+      it('without releaseIfPaused a pausing append keeps the lease until release', async () => {
+        const id = await newThread();
+        const [lease] = await claim('w1');
+        if (lease === undefined) throw new Error('nothing claimed');
+        const paused = await store.append(id, [decided('done_for_now', { message: 'Done' })], { expectedSeq: 1, lease });
+        expect(paused.duplicate === false && paused.released).toBeFalsy();
+        expect(await store.heartbeat(lease, 10_000)).toMatchObject({ token: lease.token });
+      });
+
       it('a channel may append without the lease while a worker holds it; the worker then sees a conflict', async () => {
         const id = await newThread();
         const [lease] = await claim('w1');
