@@ -122,6 +122,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const stateRows: Record<string, number> = {};
     const pauseToResumeMs: Record<string, Summary> = {};
     const prompts: Record<string, PromptFigures> = {};
+    // First, while the process is small: late in the run its heap is the other figures' (GC pauses grow with it).
+    let modelBoundary: ModelBoundaryPoint[] = [];
+    if (wanted('9')) {
+      log(`figure 9: the model boundary alone, ${options.modelBoundary.calls} calls per size`);
+      modelBoundary = await measureModelBoundary(options.modelBoundary);
+    }
+
     if (wanted('1', '2', '3', '4')) {
       log(`figures 1–4: ${options.warmup} + ${options.runs} scenario runs per system (${systems.map((s) => s.name).join(', ')})`);
       entries = await openAll(systems, dir, stub.baseUrl, 'runs');
@@ -192,12 +199,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await closeAll(entries);
       assertClean(stub, 'figure 8');
       for (const [id, p] of longThread) log(`  ${id}: step ${p.early} ${p.earlyMs.median.toFixed(2)} ms, step ${p.late} ${p.lateMs.median.toFixed(2)} ms (× ${p.growth.toFixed(2)})`);
-    }
-
-    let modelBoundary: ModelBoundaryPoint[] = [];
-    if (wanted('9')) {
-      log(`figure 9: the model boundary alone, ${options.modelBoundary.calls} calls per size`);
-      modelBoundary = await measureModelBoundary(options.modelBoundary);
     }
 
     const partial: Omit<BenchReport, 'ratios'> = {
