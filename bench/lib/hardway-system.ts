@@ -62,7 +62,7 @@ export const hardwaySystem: BenchSystem = {
     hardway: packageVersion('../../package.json'),
     '@boundaryml/baml': packageVersion('../../node_modules/@boundaryml/baml/package.json'),
   }),
-  durability: 'node:sqlite, WAL, synchronous=FULL: one transaction per append (each event batch fsynced)',
+  durability: 'node:sqlite, WAL, synchronous=FULL: every step committed (fsynced) before the next model call; a read\'s step commits with its result, the pausing append releases the lease, and writes of threads in flight at once share a commit (group commit)',
   stateDescription: 'event rows + the thread row',
   open: openHardway,
 };
