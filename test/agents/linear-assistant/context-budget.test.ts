@@ -2,7 +2,9 @@
 // client against the scripted stub model, the local Linear workspace and the SQLite store. The model sees old
 // results as one line each, fetches one again, and every prompt it saw renders again from the stored events.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Container } from '../../../src/app/container.js';
+import { describeEvent } from '../../../src/cli/format.js';
 import type { EventOf, ThreadEvent } from '../../../src/core/events.js';
 import { randomIds, type ThreadId } from '../../../src/core/ids.js';
 import { renderContext } from '../../../src/core/render.js';
@@ -97,6 +99,15 @@ describe('#11.3: the Linear Assistant under a context budget', () => {
     const steps = events.filter((e): e is EventOf<'step_decided'> => e.type === 'step_decided');
     expect(steps).toHaveLength(5);
     steps.forEach((step, n) => expect(threadPart(llm.requests[n]?.prompt ?? '')).toContain(contextBefore(events, step, c)));
+
+    // The API lists the event like any other, and rebuilds each step's context from the log with it.
+    const detail = z.object({ events: z.array(z.object({ seq: z.number(), type: z.string() })) }).parse(await (await c.app.request(`/v1/threads/${id}`)).json());
+    expect(detail.events.filter((e) => e.type === 'context_compacted').map((e) => e.seq)).toEqual([compaction.seq]);
+    const contexts = z.object({ steps: z.array(z.object({ before_seq: z.number(), context: z.string() })) }).parse(await (await c.app.request(`/v1/threads/${id}/context`)).json());
+    expect(contexts.steps.find((s) => s.before_seq === steps[3]?.seq)?.context).toContain(line);
+    expect(describeEvent(compaction)).toBe(
+      `⇣ context compacted: 2 old result(s) collapsed (seq ${compaction.data.collapsed.map((r) => r.seq).join(', ')}), ${compaction.data.tokensBefore}→${compaction.data.tokensAfter} tokens, budget 200`,
+    );
   });
 
   it('#11.3: with the budget off (0) or above the thread, nothing is recorded and the results stay whole', async () => {
