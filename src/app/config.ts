@@ -16,6 +16,9 @@ const schema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   WORKER_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   TOOL_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  // Under the smallest window of the hosted models we configure (128k), with room for the prompt's fixed part and
+  // the answer; 0 turns compaction off. A small local model needs it set to its own window.
+  CONTEXT_BUDGET_TOKENS: z.coerce.number().int().min(0).default(100_000),
   MAX_STEPS: z.coerce.number().int().min(1).default(defaultGuardLimits.maxSteps),
   MAX_CONSECUTIVE_ERRORS: z.coerce.number().int().min(1).default(defaultGuardLimits.maxConsecutiveErrors),
   LINEAR_API_KEY: z.string().min(1).optional(),
@@ -37,6 +40,8 @@ export interface AppConfig {
   logLevel: string;
   worker: { concurrency: number; leaseMs: number; pollMs: number; graceMs: number; toolTimeoutMs: number };
   limits: GuardLimits;
+  /** Tokens a thread's context may reach before old results collapse; 0 when off. */
+  contextBudgetTokens: number;
   llm: LlmConfigResult;
   linear: { apiKey?: string; apiUrl?: string; workspaceFile: string; seedFile: string; prefetchTtlMs: number };
   approvals: { intents: string[]; closing: boolean; reassign: boolean; bulk: boolean };
@@ -56,6 +61,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: e.LOG_LEVEL,
     worker: { concurrency: e.WORKER_CONCURRENCY, leaseMs: e.WORKER_LEASE_MS, pollMs: e.WORKER_POLL_MS, graceMs: e.WORKER_GRACE_MS, toolTimeoutMs: e.TOOL_TIMEOUT_MS },
     limits: { maxSteps: e.MAX_STEPS, maxConsecutiveErrors: e.MAX_CONSECUTIVE_ERRORS },
+    contextBudgetTokens: e.CONTEXT_BUDGET_TOKENS,
     llm: readLlmConfig(env),
     linear: {
       ...(e.LINEAR_API_KEY ? { apiKey: e.LINEAR_API_KEY } : {}),

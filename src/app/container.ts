@@ -120,6 +120,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     pollMs: config.worker.pollMs,
     graceMs: config.worker.graceMs,
     toolTimeoutMs: config.worker.toolTimeoutMs,
+    ...(config.contextBudgetTokens > 0 ? { contextBudget: { maxTokens: config.contextBudgetTokens } } : {}),
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
   });
   const service = new ThreadService({

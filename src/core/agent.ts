@@ -1,5 +1,5 @@
 // What the agent-agnostic core needs to know about an agent: its steps, its tools, its policies.
-import type { StepUsage, ToolError } from './events.js';
+import type { EventOf, StepUsage, ToolError } from './events.js';
 import type { CallId, ThreadId } from './ids.js';
 import type { Json, JsonObject } from './json.js';
 import type { RenderOptions } from './render.js';
@@ -67,6 +67,11 @@ export interface AgentDefinition<S extends Step = Step> {
   /** Steps decided by code before the model's first step (factor 13: pre-fetch what the model will need). */
   prefetch?(thread: Thread): S[];
   render?: RenderOptions;
+  /**
+   * The one line an old result collapses to when the context outgrows its budget: it must say how to fetch the
+   * result again. `decided` is the step that produced it. Without this hook the core names the call generically.
+   */
+  collapsedResult?(result: EventOf<'tool_succeeded'>, decided: EventOf<'step_decided'> | undefined): string;
 }
 
 export type ModelOutcome =

@@ -3,7 +3,7 @@
 // `renderContext` gives for the same events (a prefix of the next step's, for provider prompt caches).
 import { humanInputTypes, type ThreadEvent } from './events.js';
 import type { EventId } from './ids.js';
-import { renderOne, type RenderOptions } from './render.js';
+import { renderCompacted, renderOne, type RenderOptions } from './render.js';
 
 const SEPARATOR = '\n\n';
 
@@ -27,6 +27,10 @@ export class ContextBuilder {
   private unresolved = new Map<string, OpenError[]>();
   /** Errors a success resolved: they collapse when the next human input arrives. */
   private resolved: OpenError[] = [];
+  /** Every rendered tool result and error by seq: a `context_compacted` may collapse any of them. */
+  private results = new Map<number, { event: ThreadEvent; part: Part }>();
+  /** The lines compaction put in place of results, by seq: they stay, whatever else would re-render them. */
+  private compacted = new Map<number, string>();
 
   constructor(private readonly options: RenderOptions = {}) {}
 
@@ -54,7 +58,10 @@ export class ContextBuilder {
     if (part !== undefined) {
       this.text = this.parts.length === 0 ? part.text : this.text + SEPARATOR + part.text;
       this.parts.push(part);
+      if (event.type === 'tool_succeeded' || event.type === 'tool_failed') this.results.set(event.seq, { event, part });
     }
+    // The budget's deliberate prefix break, recorded by its event: every step after it is again a prefix of the next.
+    if (event.type === 'context_compacted') return this.compact(event.seq, event.data.collapsed);
     if (this.options.collapseResolvedErrors === false) return false;
     if (event.type === 'tool_failed') {
       const open = this.unresolved.get(event.data.intent) ?? [];
@@ -66,12 +73,28 @@ export class ContextBuilder {
     } else if (humanInputTypes.has(event.type) && this.resolved.length > 0) {
       // The one place the prefix changes: a human spoke, so the errors resolved before it shrink (see RenderOptions).
       for (const error of this.resolved) {
-        if (error.part !== undefined) error.part.text = renderOne(error.event, this.options, true) ?? error.part.text;
+        if (error.part !== undefined && !this.compacted.has(error.event.seq)) {
+          error.part.text = renderOne(error.event, this.options, true) ?? error.part.text;
+        }
       }
       this.resolved = [];
       return true;
     }
     return false;
+  }
+
+  private compact(at: number, collapsed: ReadonlyArray<{ seq: number; line: string }>): boolean {
+    let rewritten = false;
+    for (const { seq, line } of collapsed) {
+      if (seq >= at) continue;
+      this.compacted.set(seq, line);
+      const result = this.results.get(seq);
+      if (result === undefined) continue;
+      result.part.text = renderCompacted(result.event, this.options, line) ?? result.part.text;
+      this.results.delete(seq);
+      rewritten = true;
+    }
+    return rewritten;
   }
 
   private reset(): void {
@@ -81,5 +104,7 @@ export class ContextBuilder {
     this.lastId = undefined;
     this.unresolved = new Map();
     this.resolved = [];
+    this.results = new Map();
+    this.compacted = new Map();
   }
 }

@@ -135,6 +135,26 @@ export interface RetryRequested {
   channel: string;
 }
 
+/** One old result that now stands in the context as a single line. */
+export interface CollapsedResult {
+  /** The seq of its `tool_succeeded` (or resolved `tool_failed`) event. */
+  seq: number;
+  /** What the context shows instead, naming how to fetch the result again. */
+  line: string;
+}
+
+/**
+ * The context grew past its budget, so code collapsed old resolved results (see `budget.ts`). The lines are
+ * recorded, not recomputed, so the context renders from the log alone whatever the agent's code says later.
+ */
+export interface ContextCompacted {
+  collapsed: CollapsedResult[];
+  reason: string;
+  budgetTokens: number;
+  tokensBefore: number;
+  tokensAfter: number;
+}
+
 export interface EventDataByType {
   message_received: MessageReceived;
   step_decided: StepDecided;
@@ -150,6 +170,7 @@ export interface EventDataByType {
   escalated: Escalated;
   thread_failed: ThreadFailed;
   retry_requested: RetryRequested;
+  context_compacted: ContextCompacted;
 }
 
 export type EventType = keyof EventDataByType;
@@ -169,6 +190,7 @@ export const eventTypes = [
   'escalated',
   'thread_failed',
   'retry_requested',
+  'context_compacted',
 ] as const satisfies readonly EventType[];
 
 export type ThreadEvent = {

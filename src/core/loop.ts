@@ -4,6 +4,7 @@
 // rendered; the thread is read again only when someone else wrote to it meanwhile. A step whose tool only reads
 // is committed together with its result (one commit, not two); every step is committed before the next model call.
 import type { AgentDefinition, StepModel } from './agent.js';
+import { compactionFor, TokenMeter, type ContextBudget } from './budget.js';
 import { ContextBuilder } from './context-builder.js';
 import { decide, type Command, type DecideContext } from './decider.js';
 import { HardwayError } from './errors.js';
@@ -36,6 +37,8 @@ export interface LoopDeps {
   signal?: AbortSignal;
   /** Soft stop: the step in flight finishes and is recorded, then the loop returns. */
   stopping?: AbortSignal;
+  /** Without one the context grows as the thread does. */
+  contextBudget?: ContextBudget;
 }
 
 export type LoopResult =
@@ -142,6 +145,7 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
   const ctx: DecideContext = { agent: deps.agent, limits: deps.limits, ids: deps.ids, clock: deps.clock };
   const held = new HeldThread(io, loaded ?? (await io.load()), deps.agent.humanIntents);
   const context = new ContextBuilder(deps.agent.render);
+  const meter = new TokenMeter();
   // Every model step, tool run and prefetch is one iteration; guards escalate long before this cap.
   const cap = (deps.limits.maxSteps + deps.limits.maxConsecutiveErrors) * 3 + 10;
   for (let iteration = 0; iteration < cap; iteration++) {
@@ -185,6 +189,12 @@ export async function runLoop(io: LoopIo, deps: LoopDeps, loaded?: Thread): Prom
     }
 
     const prompt = context.render(thread.events);
+    const compacted = deps.contextBudget && compactionFor(thread.events, prompt, deps.contextBudget, deps.agent, meter);
+    if (compacted) {
+      // Recorded before the model sees the smaller context: the next iteration renders it from this event.
+      await appendDecided(held, thread, [{ id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'context_compacted', data: compacted }]);
+      continue;
+    }
     const outcome = await deps.model(prompt, signal);
     if (signal.aborted) return { outcome: 'aborted', iterations: iteration };
     const decided = decide(now, { type: 'record_model_outcome', outcome }, ctx);

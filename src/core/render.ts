@@ -72,7 +72,7 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function utf8Length(text: string): number {
+export function utf8Length(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
@@ -175,6 +175,8 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
     case 'model_failed':
     case 'message_sent':
     case 'thread_failed':
+    // What it collapsed shows in place of each result (see `renderCompacted`); the event itself says nothing more.
+    case 'context_compacted':
       return null;
     default: {
       const unreachable: never = event;
@@ -191,10 +193,37 @@ export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed:
   return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
 }
 
+/**
+ * A result a `context_compacted` event collapsed: under its own tag, the one line that event recorded. It wins
+ * over any override, and over the collapse of resolved errors, so the line is what the log says it is.
+ */
+export function renderCompacted(event: ThreadEvent, options: RenderOptions, line: string): string | null {
+  if (event.type === 'tool_succeeded') {
+    const tag = options.resultTags?.[event.data.intent] ?? `${event.data.intent}_result`;
+    return `<${tag}>\n${INDENT}${line}\n</${tag}>`;
+  }
+  if (event.type === 'tool_failed') return `<error>\n${INDENT}${line}\n</error>`;
+  // Only results collapse: a seq naming anything else (a hand-edited log) leaves that event as it was.
+  return renderOne(event, options, false);
+}
+
+/** Each result a `context_compacted` event collapsed, by seq, with its line; it can only collapse what came before it. */
+export function compactedLines(events: readonly ThreadEvent[]): Map<number, string> {
+  const lines = new Map<number, string>();
+  for (const e of events) {
+    if (e.type === 'context_compacted') for (const c of e.data.collapsed) if (c.seq < e.seq) lines.set(c.seq, c.line);
+  }
+  return lines;
+}
+
 function renderParts(events: readonly ThreadEvent[], options: RenderOptions): Array<Omit<RenderedPart, 'tokens'>> {
   const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
+  const compacted = compactedLines(events);
   return events.flatMap((event) => {
-    const text = renderOne(event, options, collapsed.has(event.seq));
+    const line = compacted.get(event.seq);
+    const full = renderOne(event, options, collapsed.has(event.seq));
+    // A result the context left out stays out, collapsed or not.
+    const text = line === undefined || full === null ? full : renderCompacted(event, options, line);
     return text === null ? [] : [{ seq: event.seq, type: event.type, text }];
   });
 }

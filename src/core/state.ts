@@ -172,7 +172,9 @@ function nextStatus(status: DerivedStatus, e: NewEvent, intents: Intents): Deriv
       return 'awaiting_human';
     case 'thread_failed':
       return 'failed';
+    // Bookkeeping of the context, not news: the thread is as ready as it was.
     case 'message_sent':
+    case 'context_compacted':
       return status;
     default: {
       const unreachable: never = e;
@@ -207,6 +209,7 @@ function isNotification(e: ThreadEvent, intents: Intents): boolean {
     case 'human_replied':
     case 'message_sent':
     case 'retry_requested':
+    case 'context_compacted':
       return false;
     default: {
       const unreachable: never = e;
@@ -235,6 +238,7 @@ function humanInputOf(e: ThreadEvent): HumanInput | undefined {
     case 'message_sent':
     case 'escalated':
     case 'thread_failed':
+    case 'context_compacted':
       return undefined;
     default: {
       const unreachable: never = e;
@@ -312,6 +316,7 @@ function windowAfter(state: ThreadState, e: ThreadEvent): GuardWindow {
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'context_compacted':
       return w;
     default: {
       const unreachable: never = e;
@@ -377,6 +382,7 @@ function changesOf(state: ThreadState, e: ThreadEvent, intents: Intents): Partia
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'context_compacted':
       return {};
     default: {
       const unreachable: never = e;
@@ -410,6 +416,7 @@ function messageRefOf(e: ThreadEvent): MessageRef | undefined {
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'context_compacted':
       return undefined;
     default: {
       const unreachable: never = e;

@@ -7,6 +7,7 @@ import { HardwayError } from '../core/errors.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
+import type { ContextBudget } from '../core/budget.js';
 import { foldState } from '../core/state.js';
 import { noHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
@@ -39,6 +40,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   toolTimeoutMs?: number;
+  /** Each thread's context budget; none lets contexts grow. */
+  contextBudget?: ContextBudget;
   /** How long `stop()` lets steps in flight finish before aborting them. */
   graceMs?: number;
   /** How often paused threads are checked for notifications a channel failed to deliver. */
@@ -210,6 +213,7 @@ export class Worker {
           signal: abort.signal,
           stopping: this.stopping.signal,
           ...(this.options.toolTimeoutMs ? { toolTimeoutMs: this.options.toolTimeoutMs } : {}),
+          ...(this.options.contextBudget ? { contextBudget: this.options.contextBudget } : {}),
         },
         // Loaded once under the lease: the loop keeps it in memory from here on.
         thread,

@@ -98,6 +98,7 @@ export function deriveStatus(
         status = 'failed';
         break;
       case 'message_sent':
+      case 'context_compacted':
         break;
       default: {
         const unreachable: never = e;

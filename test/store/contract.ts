@@ -865,6 +865,29 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         }
       });
 
+      it('#11.3: a context compaction round-trips exactly and leaves the cached status as it was', async () => {
+        const callId = ids.callId();
+        const id = await newThread([message('Please look at ENG-42'), decided('get_issue', { issue_id: 'ENG-42' }, callId), succeeded(callId, 'get_issue', { issue: { identifier: 'ENG-42', title: 'Login é' } }), reply('go on')]);
+        const compaction: NewEvent = {
+          id: ids.eventId(),
+          type: 'context_compacted',
+          at: at(),
+          data: {
+            collapsed: [{ seq: 3, line: 'get_issue_result for ENG-42 collapsed: call get_issue with issue_id ENG-42 to see it again' }],
+            reason: 'the context reached 1200 tokens, over the budget of 1000',
+            budgetTokens: 1000,
+            tokensBefore: 1200,
+            tokensAfter: 700,
+          },
+        };
+        await store.append(id, [compaction], { expectedSeq: 4 });
+        expect(await summary(id)).toMatchObject({ status: 'ready', lastSeq: 5 });
+        expect((await store.load(id))?.events.at(-1)).toEqual({ ...compaction, seq: 5 });
+        await store.append(id, [decided('request_more_information', { message: 'Which one?' })], { expectedSeq: 5 });
+        await store.append(id, [compaction].map((e) => ({ ...e, id: ids.eventId() })), { expectedSeq: 6 });
+        expect(await summary(id)).toMatchObject({ status: 'awaiting_human', lastSeq: 7 });
+      });
+
       it('caches a thread of an agent it was not told about with no human intents: its questions do not wait for a human', async () => {
         const id = await newThread([message('Please file a bug for the login page')], 'unknown-agent');
         await store.append(id, [decided('request_more_information', { message: 'Which team?' })], { expectedSeq: 1 });

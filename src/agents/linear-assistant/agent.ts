@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../../core/ids.js';
 import type { Thread } from '../../core/thread.js';
 import { LinearError } from '../../linear/linear-error.js';
 import type { LinearPort } from '../../linear/linear-port.js';
+import { collapsedResult } from './collapsed-result.js';
 import { linearAssistantIntents } from './human-intents.js';
 import { approvalFor, defaultApprovalPolicy, type ApprovalPolicy } from './policies.js';
 import { ReferenceCache } from './reference-cache.js';
@@ -46,6 +47,7 @@ export function createLinearAssistant(options: LinearAssistantOptions): AgentDef
     tools: linearTools(options.linear, cache),
     approvalFor: approvalFor(options.policy ?? defaultApprovalPolicy),
     toToolError,
+    collapsedResult,
     ...(ttl > 0 ? { prefetch: (_thread: Thread) => prefetchSteps } : {}),
     cache,
   };
