@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { withChannelRendering } from '../../src/app/channel-events.js';
 import { channels } from '../../src/app/channels.js';
 import { emailMessage } from '../../src/channels/email/email-received.js';
+import { readConfig } from '../../src/app/config.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { ThreadService } from '../../src/runtime/thread-service.js';
 import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
@@ -84,7 +85,9 @@ async function openHardway(context: SystemContext): Promise<SystemInstance> {
     maxRetries: 0,
   });
   const agents = new Map<string, RegisteredAgent>([[AGENT, { definition, model }]]);
-  const common = { store, agents, limits: { ...defaultGuardLimits, maxSteps: 50 }, ids: randomIds, clock: systemClock };
+  // The production default context budget (CONTEXT_BUDGET_TOKENS unset): its checks are part of each step's cost.
+  const contextBudget = { maxTokens: readConfig({}).contextBudgetTokens };
+  const common = { store, agents, limits: { ...defaultGuardLimits, maxSteps: 50 }, ids: randomIds, clock: systemClock, contextBudget };
   const worker = new Worker({ ...common, logger: silentLogger, concurrency: 1, pollMs: 60_000 });
   const service = new ThreadService({ ...common, defaultAgent: AGENT, onWork: () => undefined });
 
