@@ -8,8 +8,8 @@ const clip = (text: string, max = 160): string => {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
-/** Dollars to the hundredth of a cent below a cent, so a step's cost is not shown as $0.00. */
-const usd = (cost: number): string => `$${cost < 0.01 ? cost.toFixed(6) : cost.toFixed(4)}`;
+// To a ten-thousandth of a cent: a step often costs less than one.
+const usd = (cost: number): string => `$${cost.toFixed(6)}`;
 
 /** What the provider's cache did and what the step cost; empty for events recorded before either was. */
 function cacheAndCost(u: StepUsage): string {
@@ -25,7 +25,7 @@ const usageLine = (u: StepUsage): string => ` [${u.inputTokens ?? '?'}→${u.out
 
 /** The thread's last line in `hardway show`. */
 export function describeTotals(t: UsageTotals): string {
-  return `tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached, ${t.cacheWriteTokens} written to cache; ${t.steps} model steps, cost ${t.costUsd === null ? 'unknown' : usd(t.costUsd)}`;
+  return `tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached, ${t.cacheWriteTokens} written to cache; ${t.steps} model call${t.steps === 1 ? '' : 's'}, cost ${t.costUsd === null ? 'unknown' : usd(t.costUsd)}`;
 }
 
 /** `describers`: by channel, a line for its inbound messages (a channel's own fields, such as an email's subject). */
