@@ -6,6 +6,7 @@ import type { InFlightPoint } from './threads-in-flight.js';
 import type { MachineInfo } from './machine.js';
 import type { ModelBoundaryPoint } from './model-boundary.js';
 import type { PromptFigures } from './prompt-tokens.js';
+import { COST_MODEL, describeStepCost, stepCosts } from './step-cost.js';
 import type { Summary } from './stats.js';
 import type { StoredThreadsPoint } from './stored-threads.js';
 
@@ -76,6 +77,7 @@ export function computeRatios(report: Omit<BenchReport, 'ratios'>): Ratio[] {
   add('4', 'input tokens, whole scenario', 'lower', (id) => f.prompts[id]?.totalTokens);
   add('4', 'prompt-cache prefix share', 'higher', (id) => f.prompts[id]?.prefixShare);
   add('4', 'uncached tokens per step', 'lower', (id) => mean(f.prompts[id]?.uncachedTokensPerStep));
+  add('4', 'prompt cost per step', 'lower', (id) => (f.prompts[id] ? stepCosts(f.prompts[id])?.meanCostUsd : undefined));
   const sizes = [...new Set(Object.values(f.storedThreads).flatMap((points) => points.map((p) => p.threads)))];
   for (const size of sizes) {
     add('5', `resume with ${compact(size)} stored threads`, 'lower', (id) => f.storedThreads[id]?.find((p) => p.threads === size)?.resumeMs.median);
@@ -165,6 +167,7 @@ export function renderMarkdown(report: BenchReport): string {
     const m = mean(f.prompts[id]?.uncachedTokensPerStep);
     return m === undefined ? '–' : num(m, 0);
   }, 'uncached tokens per step');
+  row('4', `Prompt cost per step, ${COST_MODEL} list price, prefix cache warm (bench/lib/step-cost.ts)`, (id) => describeStepCost(f.prompts[id]), 'prompt cost per step');
   const sizes = [...new Set(Object.values(f.storedThreads).flatMap((points) => points.map((p) => p.threads)))];
   for (const size of sizes) {
     const metric = `resume with ${compact(size)} stored threads`;

@@ -1,11 +1,32 @@
 // How a thread looks in a terminal: one line per event, with tokens and latency for model steps.
-import type { ThreadEvent } from '../core/events.js';
+import type { StepUsage, ThreadEvent } from '../core/events.js';
+import type { UsageTotals } from '../core/usage-totals.js';
 import type { InboundDescriber } from '../app/channel-events.js';
 
 const clip = (text: string, max = 160): string => {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
+
+// To a ten-thousandth of a cent: a step often costs less than one.
+const usd = (cost: number): string => `$${cost.toFixed(6)}`;
+
+/** What the provider's cache did and what the step cost; empty for events recorded before either was. */
+function cacheAndCost(u: StepUsage): string {
+  const parts = [
+    ...(u.cachedInputTokens === undefined ? [] : [`${u.cachedInputTokens ?? '?'} cached`]),
+    ...(u.cacheWriteTokens === undefined || u.cacheWriteTokens === null ? [] : [`${u.cacheWriteTokens} written`]),
+    ...(u.costUsd === undefined ? [] : [u.costUsd === null ? 'cost unknown' : usd(u.costUsd)]),
+  ];
+  return parts.length === 0 ? '' : ` [${parts.join(', ')}]`;
+}
+
+const usageLine = (u: StepUsage): string => ` [${u.inputTokens ?? '?'}→${u.outputTokens ?? '?'} tokens, ${u.latencyMs} ms]${cacheAndCost(u)}`;
+
+/** The thread's last line in `hardway show`. */
+export function describeTotals(t: UsageTotals): string {
+  return `tokens: ${t.inputTokens} in, ${t.outputTokens} out, ${t.cachedInputTokens} cached, ${t.cacheWriteTokens} written to cache; ${t.steps} model call${t.steps === 1 ? '' : 's'}, cost ${t.costUsd === null ? 'unknown' : usd(t.costUsd)}`;
+}
 
 /** `describers`: by channel, a line for its inbound messages (a channel's own fields, such as an email's subject). */
 export function describeEvent(e: ThreadEvent, describers: Readonly<Record<string, InboundDescriber>> = {}): string {
@@ -16,7 +37,7 @@ export function describeEvent(e: ThreadEvent, describers: Readonly<Record<string
     }
     case 'step_decided': {
       const u = e.data.usage;
-      const cost = u ? ` [${u.inputTokens ?? '?'}→${u.outputTokens ?? '?'} tokens, ${u.latencyMs} ms]` : e.data.origin === 'prefetch' ? ' [prefetch]' : '';
+      const cost = u ? usageLine(u) : e.data.origin === 'prefetch' ? ' [prefetch]' : '';
       const args = Object.keys(e.data.args).length ? ` ${clip(JSON.stringify(e.data.args), 200)}` : '';
       return `→ ${e.data.intent}${args}${cost}`;
     }
@@ -25,7 +46,7 @@ export function describeEvent(e: ThreadEvent, describers: Readonly<Record<string
     case 'tool_failed':
       return `  ✗ ${e.data.intent}: ${e.data.error.kind}: ${clip(e.data.error.message)}`;
     case 'step_rejected':
-      return `  ✗ unusable model reply: ${clip(e.data.reason)}`;
+      return `  ✗ unusable model reply: ${clip(e.data.reason)}${e.data.usage ? usageLine(e.data.usage) : ''}`;
     case 'model_failed':
       return `  ✗ model unavailable: ${clip(e.data.reason, 400)}`;
     case 'approval_requested':

@@ -8,7 +8,8 @@ import { silentLogger } from '../support/logger.js';
 import type { Response } from '../runtime/thread-service.js';
 import { parseThreadId, type ThreadId } from '../core/ids.js';
 import { deriveStatus, noHumanIntents, threadStatuses, type ThreadStatus } from '../core/thread.js';
-import { describeEvent } from './format.js';
+import { stepUsages, usageTotals } from '../core/usage-totals.js';
+import { describeEvent, describeTotals } from './format.js';
 
 async function withContainer<T>(config: AppConfig, run: (c: Container) => Promise<T>): Promise<T> {
   const c = await createContainer(config, { logger: silentLogger });
@@ -43,16 +44,8 @@ export async function showThread(config: AppConfig, raw: string): Promise<void> 
     const humanIntents = c.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents;
     console.log(`${thread.id}  ${thread.agent}  ${deriveStatus(thread.events, humanIntents)}`);
     const describers = inboundDescribers(channels);
-    let input = 0;
-    let output = 0;
-    for (const e of thread.events) {
-      if (e.type === 'step_decided' && e.data.usage) {
-        input += e.data.usage.inputTokens ?? 0;
-        output += e.data.usage.outputTokens ?? 0;
-      }
-      console.log(`${String(e.seq).padStart(4)}  ${e.at}  ${describeEvent(e, describers)}`);
-    }
-    console.log(`tokens: ${input} in, ${output} out`);
+    for (const e of thread.events) console.log(`${String(e.seq).padStart(4)}  ${e.at}  ${describeEvent(e, describers)}`);
+    console.log(describeTotals(usageTotals(stepUsages(thread.events))));
   });
 }
 

@@ -29,8 +29,15 @@ export interface MessageReceived {
 /** What the model cost and returned for one step. */
 export interface StepUsage {
   model: string;
+  /** Every prompt token, read from the provider's cache or not. */
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Prompt tokens read from the provider's cache; null when it did not say. Absent from events recorded before. */
+  cachedInputTokens?: number | null;
+  /** Prompt tokens written to the provider's cache (Anthropic reports them; OpenAI does not). */
+  cacheWriteTokens?: number | null;
+  /** USD, from the price table in the model settings; null when the model has no price. */
+  costUsd?: number | null;
   latencyMs: number;
   raw: string;
 }

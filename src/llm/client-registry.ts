@@ -20,7 +20,11 @@ export function buildClientRegistry(config: LlmConfig): ClientRegistry {
   };
   if (config.apiKey !== undefined) options.api_key = config.apiKey;
   if (config.baseUrl !== undefined) options.base_url = normalizeBaseUrl(config.provider, config.baseUrl);
-  if (config.provider === 'anthropic') options.max_tokens = 4096;
+  if (config.provider === 'anthropic') {
+    options.max_tokens = 4096;
+    // Lets the prompt's cache breakpoints through; BAML drops role metadata a client does not allow.
+    options.allowed_role_metadata = ['cache_control'];
+  }
   registry.addLlmClient(CLIENT_NAME, bamlProvider[config.provider], options);
   registry.setPrimary(CLIENT_NAME);
   return registry;

@@ -1,5 +1,6 @@
 // Which model the agents talk to, read from the environment (LLM_*), with exact instructions when it is missing.
 import { z } from 'zod';
+import { readPrices, type PriceTable } from './prices.js';
 
 export const providers = ['openai', 'anthropic', 'openai-compatible'] as const;
 export type Provider = (typeof providers)[number];
@@ -18,6 +19,8 @@ export interface LlmConfig {
    * would end past it is not slept. Default: the larger of 120 s and `timeoutMs`.
    */
   stepTimeoutMs?: number;
+  /** USD per million tokens by model, for each step's cost. Default: `defaultPrices`. */
+  prices?: PriceTable;
 }
 
 const defaultModels: Record<Exclude<Provider, 'openai-compatible'>, string> = {
@@ -35,6 +38,7 @@ const envSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   LLM_STEP_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  LLM_PRICES: z.string().optional(),
 });
 
 /** What to set, one line per provider: shown at start and recorded in threads when no model is configured. */
@@ -55,7 +59,11 @@ export function readLlmConfig(env: Env): LlmConfigResult {
     return { ok: false, problem: `invalid model settings: ${z.prettifyError(parsed.error)}\n${howToConfigure}` };
   }
   const e = parsed.data;
+  const prices = readPrices(e.LLM_PRICES);
+  if (!prices.ok) return { ok: false, problem: prices.problem };
   const common = {
+    // Absent when LLM_PRICES is unset, so the defaults stay in one place (`defaultPrices`).
+    ...(e.LLM_PRICES === undefined ? {} : { prices: prices.prices }),
     timeoutMs: e.LLM_TIMEOUT_MS,
     maxRetries: e.LLM_MAX_RETRIES,
     ...(e.LLM_STEP_TIMEOUT_MS === undefined ? {} : { stepTimeoutMs: e.LLM_STEP_TIMEOUT_MS }),

@@ -8,6 +8,9 @@ import { retryAfterMs } from '../core/retry-after.js';
 import { classifyBamlFailure, clip } from './baml-failure.js';
 import { buildClientRegistry } from './client-registry.js';
 import type { LlmConfig } from './config.js';
+import { cacheParts } from './cache-parts.js';
+import { defaultPrices, priceOf, stepCost } from './prices.js';
+import { providerUsage } from './provider-usage.js';
 
 export interface BamlCallOptions {
   clientRegistry: ClientRegistry;
@@ -18,9 +21,14 @@ export interface BamlCallOptions {
 /** The agent's generated BAML function, e.g. `(thread, o) => b.DetermineNextStep(thread, o)`. */
 export type BamlStepFunction = (context: string, options: BamlCallOptions) => Promise<unknown>;
 
+/** The same step with the thread in parts (see `cacheParts`), for a prompt that puts cache breakpoints between them. */
+export type BamlPartsStepFunction = (parts: string[], options: BamlCallOptions) => Promise<unknown>;
+
 export interface StepModelOptions {
   config: LlmConfig;
   call: BamlStepFunction;
+  /** Used instead of `call` for Anthropic, which caches a prompt only up to the breakpoints the prompt marks. */
+  callWithBreakpoints?: BamlPartsStepFunction;
   /**
    * The agent's reading of a reply BAML could not turn into a step: a short reason the model can act on
    * ("no JSON object in the reply"). Without it, or when it returns undefined, BAML's own message is used.
@@ -65,6 +73,14 @@ function advisedWait(collector: Collector, nowMs: number): number | undefined {
   return retryAfterMs(header('retry-after'), nowMs);
 }
 
+function replyText(collector: Collector): string | undefined {
+  try {
+    return collector.last?.calls.at(-1)?.httpResponse?.body.text();
+  } catch {
+    return undefined;
+  }
+}
+
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 export function createStepModel(options: StepModelOptions): StepModel {
@@ -76,12 +92,24 @@ export function createStepModel(options: StepModelOptions): StepModel {
   const { config } = options;
   const budgetMs = config.stepTimeoutMs ?? Math.max(120_000, config.timeoutMs);
 
+  const price = priceOf(config.prices ?? defaultPrices, config.model);
+  const withBreakpoints = config.provider === 'anthropic' ? options.callWithBreakpoints : undefined;
+  const call: BamlStepFunction = withBreakpoints === undefined ? options.call : (context, o) => withBreakpoints(cacheParts(context), o);
+
   const usageFrom = (collector: Collector, startedAt: number, raw: string | null): StepUsage => {
     const log = collector.last;
+    // The reply body has the cache counts the Collector lacks; the Collector's figures stand in for a body without.
+    const reported = providerUsage(replyText(collector));
+    const tokens = {
+      inputTokens: reported?.inputTokens ?? log?.usage.inputTokens ?? null,
+      outputTokens: reported?.outputTokens ?? log?.usage.outputTokens ?? null,
+      cachedInputTokens: reported === undefined ? (log?.usage.cachedInputTokens ?? null) : reported.cachedInputTokens,
+      cacheWriteTokens: reported?.cacheWriteTokens ?? null,
+    };
     return {
       model: config.model,
-      inputTokens: log?.usage.inputTokens ?? null,
-      outputTokens: log?.usage.outputTokens ?? null,
+      ...tokens,
+      costUsd: stepCost(price, tokens),
       latencyMs: log?.timing.durationMs ?? Date.now() - startedAt,
       raw: raw ?? log?.rawLlmResponse ?? '',
     };
@@ -92,7 +120,7 @@ export function createStepModel(options: StepModelOptions): StepModel {
     const timeout = AbortSignal.timeout(timeoutMs);
     const startedAt = Date.now();
     try {
-      const value = await options.call(context, { clientRegistry: registry, collector, signal: AbortSignal.any([signal, timeout]) });
+      const value = await call(context, { clientRegistry: registry, collector, signal: AbortSignal.any([signal, timeout]) });
       return { kind: 'step', value, usage: usageFrom(collector, startedAt, null) };
     } catch (caught) {
       const error = caught instanceof Error ? toBamlError(caught) : caught;

@@ -48,11 +48,37 @@ export const threadSummary = z.object({
 
 export const threadList = z.object({ threads: z.array(threadSummary), next_cursor: z.string().optional() });
 
+const tokens = z.number().int().nullable();
+
+/** One model call's tokens (input counts every prompt token, cached ones too) and cost in USD (null: no price). */
+export const stepUsage = z.object({
+  seq: z.number().int(),
+  event_id: z.string(),
+  model: z.string(),
+  input_tokens: tokens,
+  cached_input_tokens: tokens,
+  cache_write_tokens: tokens,
+  output_tokens: tokens,
+  cost_usd: z.number().nullable(),
+  latency_ms: z.number(),
+});
+
+export const usageTotals = z.object({
+  steps: z.number().int(),
+  input_tokens: z.number().int(),
+  cached_input_tokens: z.number().int(),
+  cache_write_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  /** Null when any step's cost is unknown. */
+  cost_usd: z.number().nullable(),
+});
+
 export const threadDetail = z.object({
   id: z.string(),
   agent: z.string(),
   status: z.enum(threadStatuses),
   events: z.array(eventSchema),
+  usage: z.object({ steps: z.array(stepUsage), total: usageTotals }),
 });
 
 export const contextList = z.object({

@@ -21,6 +21,7 @@ import {
   completionBody,
   defaultFaultBody,
   errorBody,
+  cacheCounts,
   estimateUsage,
   messagesOf,
   streamEvents,
@@ -176,9 +177,10 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
         };
         const usage = estimateUsage(request.messages, step.content, step.usage);
         if (request.api === 'anthropic') {
-          if (!request.stream) return sendJson(res, 200, messageBody(meta, step.content, step.finishReason, usage));
+          const cache = cacheCounts(step.usage);
+          if (!request.stream) return sendJson(res, 200, messageBody(meta, step.content, step.finishReason, usage, cache));
           res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-          for (const event of messageStreamEvents(meta, step.content, step.finishReason, usage)) res.write(event);
+          for (const event of messageStreamEvents(meta, step.content, step.finishReason, usage, cache)) res.write(event);
           res.end();
           return;
         }

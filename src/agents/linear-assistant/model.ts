@@ -5,6 +5,12 @@ import type { LlmConfig } from '../../llm/config.js';
 import { createStepModel, type StepModelOptions } from '../../llm/step-model.js';
 import { explainInvalid } from './steps.js';
 
-export function linearAssistantModel(config: LlmConfig, options: Omit<StepModelOptions, 'config' | 'call'> = {}): StepModel {
-  return createStepModel({ explainInvalid, ...options, config, call: (thread, o) => b.DetermineNextStep(thread, o) });
+export function linearAssistantModel(config: LlmConfig, options: Omit<StepModelOptions, 'config' | 'call' | 'callWithBreakpoints'> = {}): StepModel {
+  return createStepModel({
+    explainInvalid,
+    ...options,
+    config,
+    call: (thread, o) => b.DetermineNextStep(thread, o),
+    callWithBreakpoints: (parts, o) => b.DetermineNextStepCached(parts, o),
+  });
 }

@@ -2,16 +2,18 @@
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import { HardwayError } from '../../core/errors.js';
+import type { ThreadEvent } from '../../core/events.js';
 import type { ThreadId } from '../../core/ids.js';
 import { renderThread } from '../../core/render.js';
 import { foldState } from '../../core/state.js';
 import { noHumanIntents } from '../../core/thread.js';
+import { stepUsages, usageTotals, type StepUsageLine } from '../../core/usage-totals.js';
 import type { ThreadService } from '../../runtime/thread-service.js';
 import type { HumanInput, Sender } from '../../core/human-input.js';
 import type { RegisteredAgent } from '../../runtime/agent-module.js';
 import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { errorResponse, zodMessage } from '../errors.js';
-import { contextList, idempotencyKey, launchBody, listQuery, responseBody, threadIdParam } from '../schemas.js';
+import { contextList, idempotencyKey, launchBody, listQuery, responseBody, threadDetail, threadIdParam } from '../schemas.js';
 
 /** The channel name recorded on what arrives through the API. */
 export const API_CHANNEL = 'api';
@@ -32,6 +34,34 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.i
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new HardwayError('invalid_input', zodMessage(parsed.error));
   return parsed.data;
+}
+
+/** Per model step and in total, in the API's snake_case. */
+function usageOf(events: readonly ThreadEvent[]): z.infer<typeof threadDetail>['usage'] {
+  const lines = stepUsages(events);
+  const step = ({ seq, eventId, usage: u }: StepUsageLine) => ({
+    seq,
+    event_id: eventId,
+    model: u.model,
+    input_tokens: u.inputTokens,
+    cached_input_tokens: u.cachedInputTokens ?? null,
+    cache_write_tokens: u.cacheWriteTokens ?? null,
+    output_tokens: u.outputTokens,
+    cost_usd: u.costUsd ?? null,
+    latency_ms: u.latencyMs,
+  });
+  const t = usageTotals(lines);
+  return {
+    steps: lines.map(step),
+    total: {
+      steps: t.steps,
+      input_tokens: t.inputTokens,
+      cached_input_tokens: t.cachedInputTokens,
+      cache_write_tokens: t.cacheWriteTokens,
+      output_tokens: t.outputTokens,
+      cost_usd: t.costUsd,
+    },
+  };
 }
 
 /** What a person sent through the API, as the intake takes it. `by` and `from` name them; the token vouches. */
@@ -99,7 +129,7 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
     // The store knows whether a worker holds it right now (`running`); the events know everything else.
     const [summary] = (await deps.store.list({ id: thread.id, limit: 1 })).threads;
     const status = summary?.status ?? foldState(thread.events, deps.agents.get(thread.agent)?.definition.humanIntents ?? noHumanIntents).status;
-    return c.json({ id: thread.id, agent: thread.agent, status, events: thread.events });
+    return c.json({ id: thread.id, agent: thread.agent, status, events: thread.events, usage: usageOf(thread.events) });
   });
 
   app.get('/:id/context', async (c) => {

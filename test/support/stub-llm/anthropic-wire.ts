@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { StubMessage } from './openai-wire.js';
 import type { FinishReason } from './reply.js';
-import type { CompletionMeta, Usage } from './openai-wire.js';
+import type { CacheCounts, CompletionMeta, Usage } from './openai-wire.js';
 
 const textBlock = z.looseObject({ type: z.string(), text: z.string().optional() });
 const content = z.union([z.string(), z.array(textBlock)]);
@@ -32,7 +32,18 @@ const stopReasons: Record<FinishReason, string> = {
   tool_calls: 'tool_use',
 };
 
-export function messageBody(meta: CompletionMeta, text: string, finishReason: FinishReason, usage: Usage) {
+/** Anthropic's counts: its input_tokens leaves out what was read from or written to the cache. */
+function anthropicUsage(usage: Usage, cache: CacheCounts | undefined) {
+  if (cache === undefined) return { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens };
+  return {
+    input_tokens: Math.max(0, usage.prompt_tokens - cache.read - cache.written),
+    cache_read_input_tokens: cache.read,
+    cache_creation_input_tokens: cache.written,
+    output_tokens: usage.completion_tokens,
+  };
+}
+
+export function messageBody(meta: CompletionMeta, text: string, finishReason: FinishReason, usage: Usage, cache?: CacheCounts) {
   return {
     id: meta.id.replace('chatcmpl', 'msg'),
     type: 'message',
@@ -41,14 +52,14 @@ export function messageBody(meta: CompletionMeta, text: string, finishReason: Fi
     content: [{ type: 'text', text }],
     stop_reason: stopReasons[finishReason],
     stop_sequence: null,
-    usage: { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens },
+    usage: anthropicUsage(usage, cache),
   };
 }
 
 /** The SSE events of a streamed message, in Anthropic's order. */
-export function messageStreamEvents(meta: CompletionMeta, text: string, finishReason: FinishReason, usage: Usage): string[] {
+export function messageStreamEvents(meta: CompletionMeta, text: string, finishReason: FinishReason, usage: Usage, cache?: CacheCounts): string[] {
   const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const start = messageBody(meta, '', finishReason, { ...usage, completion_tokens: 0 });
+  const start = messageBody(meta, '', finishReason, { ...usage, completion_tokens: 0 }, cache);
   return [
     event('message_start', { message: { ...start, content: [], stop_reason: null } }),
     event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),

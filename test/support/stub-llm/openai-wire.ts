@@ -57,6 +57,13 @@ export interface Usage {
   readonly prompt_tokens: number;
   readonly completion_tokens: number;
   readonly total_tokens: number;
+  readonly prompt_tokens_details?: { readonly cached_tokens: number };
+}
+
+/** Cache counts as scripted, for the Anthropic shape (the OpenAI one carries reads in `prompt_tokens_details`). */
+export interface CacheCounts {
+  readonly read: number;
+  readonly written: number;
 }
 
 /**
@@ -66,7 +73,18 @@ export interface Usage {
 export function estimateUsage(messages: readonly StubMessage[], content: string, override: StubUsage | undefined): Usage {
   const prompt = override?.prompt_tokens ?? messages.reduce((sum, m) => sum + 3 + countTokens(m.content), 3);
   const completion = override?.completion_tokens ?? countTokens(content);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: override?.total_tokens ?? prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: override?.total_tokens ?? prompt + completion,
+    ...(override?.cached_tokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: override.cached_tokens } }),
+  };
+}
+
+/** Undefined unless the script set a cache count: replies then look as they did before caches were reported. */
+export function cacheCounts(override: StubUsage | undefined): CacheCounts | undefined {
+  if (override?.cached_tokens === undefined && override?.cache_write_tokens === undefined) return undefined;
+  return { read: override.cached_tokens ?? 0, written: override.cache_write_tokens ?? 0 };
 }
 
 export interface CompletionMeta {

@@ -7,6 +7,10 @@ export interface StubUsage {
   readonly prompt_tokens?: number;
   readonly completion_tokens?: number;
   readonly total_tokens?: number;
+  /** Of `prompt_tokens`, how many were read from the cache: sent in each wire's own shape, only when scripted. */
+  readonly cached_tokens?: number;
+  /** Of `prompt_tokens`, how many were written to the cache (Anthropic's `cache_creation_input_tokens`). */
+  readonly cache_write_tokens?: number;
 }
 
 /** Plain JSON content: sent as `JSON.stringify(value)`, the common case (a step such as `{ intent: 'list_teams' }`). */
@@ -159,7 +163,7 @@ function parseUsage(record: Readonly<Record<string, unknown>>, usage: unknown): 
   if (typeof usage !== 'object' || usage === null) throw malformed(record, 'usage must be an object');
   const fields: Record<string, number> = {};
   for (const [key, value] of Object.entries(usage)) {
-    if (!['prompt_tokens', 'completion_tokens', 'total_tokens'].includes(key)) {
+    if (!['prompt_tokens', 'completion_tokens', 'total_tokens', 'cached_tokens', 'cache_write_tokens'].includes(key)) {
       throw malformed(record, `unknown usage field ${key}`);
     }
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
