@@ -4,8 +4,8 @@
 import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
 import { humanInputTypes, type AttachmentMeta, type EventOf, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
-import type { Json } from './json.js';
-import { emitYaml } from './yaml.js';
+import type { Json, JsonObject } from './json.js';
+import { emitLeanYaml, emitYaml } from './yaml.js';
 
 export interface RenderedEvent {
   tag: string;
@@ -25,7 +25,23 @@ export type RenderOverrides = { [T in EventType]?: EventRenderer<T> };
  */
 export type InboundRenderer = (event: EventOf<'message_received'>) => RenderedEvent | null | undefined;
 
+/**
+ * `seed`: the seed's format exactly (double-quoted YAML, every field of a result, the approval spelled out).
+ * `lean` (the default): the same tags and layout, but YAML quotes only where it must, a step's tag is not repeated
+ * as an `intent:` line, results go through the agent's `results` views, and an approval request names its step.
+ */
+export type RenderProfile = 'seed' | 'lean';
+
+/**
+ * What of a tool's result reaches the model (the stored event keeps all of it). Given the step's arguments, so a
+ * capped list can say how to ask for the next page.
+ */
+export type ResultView = (result: Json, args: JsonObject) => Json;
+
 export interface RenderOptions {
+  profile?: RenderProfile;
+  /** Lean profile only: each intent's view of its results, declared by the agent; an intent without one renders whole. */
+  results?: Readonly<Record<string, ResultView>>;
   overrides?: RenderOverrides;
   /** By channel name: what each channel contributes (the composition root collects them); an override still wins. */
   inbound?: Readonly<Record<string, InboundRenderer>>;
@@ -57,8 +73,9 @@ export interface RenderedContext {
 const INDENT = '    ';
 const DEFAULT_MAX_RESULT_TOKENS = 2_000;
 
-export function toYaml(value: Json | Record<string, unknown>): string {
-  return emitYaml(value) ?? stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
+export function toYaml(value: Json | Record<string, unknown>, profile: RenderProfile = 'seed'): string {
+  const fast = profile === 'lean' ? emitLeanYaml(value) : emitYaml(value);
+  return fast ?? stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
 }
 
 export function countTokens(text: string): number {
@@ -104,11 +121,22 @@ export function describeAttachment(a: AttachmentMeta): string {
   return `${a.filename} (${a.contentType}, ${a.size} bytes)`;
 }
 
-function renderReply(data: HumanReplied): string {
+function renderReply(data: HumanReplied, profile: RenderProfile): string {
   const attachments = data.attachments ?? [];
-  if (attachments.length === 0) return toYaml({ message: data.message });
+  if (attachments.length === 0) return toYaml({ message: data.message }, profile);
   const files = attachments.map((a) => ({ file: describeAttachment(a), ...(a.text !== undefined ? { text: a.text } : {}) }));
-  return toYaml({ message: data.message, attachments: files });
+  return toYaml({ message: data.message, attachments: files }, profile);
+}
+
+function ownEntry<V>(table: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  // Own keys only: an intent or channel named like an Object method must not find one.
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function resultBody(event: EventOf<'tool_succeeded'>, args: JsonObject | undefined, options: RenderOptions, profile: RenderProfile): string {
+  if (profile === 'seed') return toYaml(event.data.result, profile);
+  const view = ownEntry(options.results, event.data.intent);
+  return toYaml(view === undefined ? event.data.result : view(event.data.result, args ?? {}), profile);
 }
 
 /** Which tool errors were resolved by a later success of the same intent, before the last human input. */
@@ -128,12 +156,16 @@ function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
   return collapsible;
 }
 
-function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean): RenderedEvent | null {
+/** What rendering one event may need of the events before it: a result's view reads its step's arguments. */
+export type StepArgs = (callId: string) => JsonObject | undefined;
+
+function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean, argsOf: StepArgs): RenderedEvent | null {
   const maxTokens = options.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS;
+  const profile = options.profile ?? 'lean';
+  const yaml = (value: Json | Record<string, unknown>): string => toYaml(value, profile);
   switch (event.type) {
     case 'message_received': {
-      // Own keys only: a channel named like an Object method must not find one.
-      const inbound = options.inbound && Object.hasOwn(options.inbound, event.data.channel) ? options.inbound[event.data.channel] : undefined;
+      const inbound = ownEntry(options.inbound, event.data.channel);
       const rendered = inbound?.(event);
       if (rendered !== undefined) return rendered;
       return {
@@ -146,10 +178,11 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
       };
     }
     case 'step_decided':
-      return { tag: event.data.intent, body: toYaml({ intent: event.data.intent, ...event.data.args }) };
+      // The lean profile does not repeat the tag as an `intent:` line.
+      return { tag: event.data.intent, body: profile === 'seed' ? yaml({ intent: event.data.intent, ...event.data.args }) : yaml(event.data.args) };
     case 'tool_succeeded': {
       const tag = options.resultTags?.[event.data.intent] ?? `${event.data.intent}_result`;
-      return { tag, body: truncate(toYaml(event.data.result), maxTokens) };
+      return { tag, body: truncate(resultBody(event, argsOf(event.data.callId), options, profile), maxTokens) };
     }
     case 'tool_failed':
       return {
@@ -161,17 +194,21 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
     case 'step_rejected':
       return { tag: 'error', body: `your last reply was not a valid next step: ${event.data.reason}` };
     case 'approval_requested':
-      return { tag: event.type, body: toYaml({ operation: event.data.summary, policy: event.data.policy }) };
+      // The lean profile names the step (decided just before) instead of spelling its operation out again.
+      return {
+        tag: event.type,
+        body: profile === 'seed' ? yaml({ operation: event.data.summary, policy: event.data.policy }) : yaml({ step: event.data.intent, policy: event.data.policy }),
+      };
     case 'approval_granted':
-      return { tag: event.type, body: toYaml({ by: event.data.by, ...(event.data.comment ? { comment: event.data.comment } : {}) }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, ...(event.data.comment ? { comment: event.data.comment } : {}) }) };
     case 'approval_denied':
-      return { tag: event.type, body: toYaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
     case 'human_replied':
-      return { tag: 'human_response', body: renderReply(event.data) };
+      return { tag: 'human_response', body: renderReply(event.data, profile) };
     case 'escalated':
-      return { tag: event.type, body: toYaml({ reason: event.data.reason }) };
+      return { tag: event.type, body: yaml({ reason: event.data.reason }) };
     case 'retry_requested':
-      return { tag: event.type, body: toYaml({ by: event.data.by, message: 'try again' }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, message: 'try again' }) };
     case 'model_failed':
     case 'message_sent':
     case 'thread_failed':
@@ -184,17 +221,19 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
 }
 
 /** One event as its tag, or null when it stays out of the context; `ContextBuilder` renders with it too. */
-export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean): string | null {
+export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean, argsOf: StepArgs = () => undefined): string | null {
   const override = options.overrides?.[event.type] as EventRenderer | undefined;
-  const rendered = override ? override(event) : defaultRender(event, options, collapsed);
+  const rendered = override ? override(event) : defaultRender(event, options, collapsed, argsOf);
   if (rendered === null) return null;
   return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
 }
 
 function renderParts(events: readonly ThreadEvent[], options: RenderOptions): Array<Omit<RenderedPart, 'tokens'>> {
   const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
+  const args = new Map<string, JsonObject>();
   return events.flatMap((event) => {
-    const text = renderOne(event, options, collapsed.has(event.seq));
+    if (event.type === 'step_decided') args.set(event.data.callId, event.data.args);
+    const text = renderOne(event, options, collapsed.has(event.seq), (callId) => args.get(callId));
     return text === null ? [] : [{ seq: event.seq, type: event.type, text }];
   });
 }
