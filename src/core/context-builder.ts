@@ -3,8 +3,7 @@
 // `renderContext` gives for the same events (a prefix of the next step's, for provider prompt caches).
 import { humanInputTypes, type ThreadEvent } from './events.js';
 import type { EventId } from './ids.js';
-import type { JsonObject } from './json.js';
-import { renderOne, type RenderOptions } from './render.js';
+import { RenderMemory, renderOne, type RenderOptions } from './render.js';
 
 const SEPARATOR = '\n\n';
 
@@ -28,11 +27,11 @@ export class ContextBuilder {
   private unresolved = new Map<string, OpenError[]>();
   /** Errors a success resolved: they collapse when the next human input arrives. */
   private resolved: OpenError[] = [];
-  /** Each step's arguments, by call id: a result's view may read them. */
-  private args = new Map<string, JsonObject>();
-  private readonly argsOf = (callId: string): JsonObject | undefined => this.args.get(callId);
+  private memory: RenderMemory;
 
-  constructor(private readonly options: RenderOptions = {}) {}
+  constructor(private readonly options: RenderOptions = {}) {
+    this.memory = new RenderMemory(options);
+  }
 
   /**
    * The context for `events`. A thread only grows, so `events` normally extends what was rendered before and only
@@ -53,8 +52,8 @@ export class ContextBuilder {
 
   /** Returns true when earlier parts were rewritten (the text must be joined again). */
   private add(event: ThreadEvent): boolean {
-    if (event.type === 'step_decided') this.args.set(event.data.callId, event.data.args);
-    const text = renderOne(event, this.options, false, this.argsOf);
+    this.memory.note(event);
+    const text = renderOne(event, this.options, false, this.memory);
     const part = text === null ? undefined : { text };
     if (part !== undefined) {
       this.text = this.parts.length === 0 ? part.text : this.text + SEPARATOR + part.text;
@@ -71,7 +70,7 @@ export class ContextBuilder {
     } else if (humanInputTypes.has(event.type) && this.resolved.length > 0) {
       // The one place the prefix changes: a human spoke, so the errors resolved before it shrink (see RenderOptions).
       for (const error of this.resolved) {
-        if (error.part !== undefined) error.part.text = renderOne(error.event, this.options, true, this.argsOf) ?? error.part.text;
+        if (error.part !== undefined) error.part.text = renderOne(error.event, this.options, true, this.memory) ?? error.part.text;
       }
       this.resolved = [];
       return true;
@@ -86,6 +85,6 @@ export class ContextBuilder {
     this.lastId = undefined;
     this.unresolved = new Map();
     this.resolved = [];
-    this.args = new Map();
+    this.memory = new RenderMemory(this.options);
   }
 }

@@ -23,7 +23,7 @@ export type RenderOverrides = { [T in EventType]?: EventRenderer<T> };
  * How one channel's inbound messages render, in place of the default From/Channel/Text: `null` leaves one out,
  * `undefined` keeps the default (a message the channel does not recognize as its own).
  */
-export type InboundRenderer = (event: EventOf<'message_received'>) => RenderedEvent | null | undefined;
+export type InboundRenderer = (event: EventOf<'message_received'>, profile: RenderProfile) => RenderedEvent | null | undefined;
 
 /**
  * `seed`: the seed's format exactly (double-quoted YAML, every field of a result, the approval spelled out).
@@ -38,10 +38,18 @@ export type RenderProfile = 'seed' | 'lean';
  */
 export type ResultView = (result: Json, args: JsonObject) => Json;
 
+/** The short names a result gives ids (a team's key for its UUID): the ids a later step repeats render as these. */
+export type IdAliases = (result: Json) => ReadonlyArray<readonly [id: string, alias: string]>;
+
 export interface RenderOptions {
   profile?: RenderProfile;
   /** Lean profile only: each intent's view of its results, declared by the agent; an intent without one renders whole. */
   results?: Readonly<Record<string, ResultView>>;
+  /**
+   * Lean profile only, by intent: aliases its results define. A step's argument that is an id an earlier result
+   * gave an alias renders as the alias, which the agent's tools must accept in its place (the event keeps the id).
+   */
+  aliases?: Readonly<Record<string, IdAliases>>;
   overrides?: RenderOverrides;
   /** By channel name: what each channel contributes (the composition root collects them); an override still wins. */
   inbound?: Readonly<Record<string, InboundRenderer>>;
@@ -156,17 +164,46 @@ function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
   return collapsible;
 }
 
-/** What rendering one event may need of the events before it: a result's view reads its step's arguments. */
-export type StepArgs = (callId: string) => JsonObject | undefined;
+/**
+ * What rendering one event may need of the events before it: a result's view reads its step's arguments, a step
+ * repeats ids under the aliases earlier results gave them. Fed every event in order, before each renders.
+ */
+export class RenderMemory {
+  private readonly args = new Map<string, JsonObject>();
+  private readonly names = new Map<string, string>();
 
-function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean, argsOf: StepArgs): RenderedEvent | null {
+  constructor(private readonly options: RenderOptions) {}
+
+  note(event: ThreadEvent): void {
+    if (event.type === 'step_decided') this.args.set(event.data.callId, event.data.args);
+    if (event.type === 'tool_succeeded' && (this.options.profile ?? 'lean') === 'lean') {
+      const aliases = ownEntry(this.options.aliases, event.data.intent);
+      // The first alias an id gets stays: a later result must not change how earlier text would render.
+      for (const [id, alias] of aliases?.(event.data.result) ?? []) if (!this.names.has(id)) this.names.set(id, alias);
+    }
+  }
+
+  argsOf(callId: string): JsonObject | undefined {
+    return this.args.get(callId);
+  }
+
+  aliased(value: Json): Json {
+    if (this.names.size === 0) return value;
+    if (typeof value === 'string') return this.names.get(value) ?? value;
+    if (Array.isArray(value)) return value.map((v) => this.aliased(v));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.aliased(v)]));
+  }
+}
+
+function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean, memory: RenderMemory): RenderedEvent | null {
   const maxTokens = options.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS;
   const profile = options.profile ?? 'lean';
   const yaml = (value: Json | Record<string, unknown>): string => toYaml(value, profile);
   switch (event.type) {
     case 'message_received': {
       const inbound = ownEntry(options.inbound, event.data.channel);
-      const rendered = inbound?.(event);
+      const rendered = inbound?.(event, profile);
       if (rendered !== undefined) return rendered;
       return {
         tag: event.type,
@@ -179,10 +216,10 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
     }
     case 'step_decided':
       // The lean profile does not repeat the tag as an `intent:` line.
-      return { tag: event.data.intent, body: profile === 'seed' ? yaml({ intent: event.data.intent, ...event.data.args }) : yaml(event.data.args) };
+      return { tag: event.data.intent, body: profile === 'seed' ? yaml({ intent: event.data.intent, ...event.data.args }) : yaml(memory.aliased(event.data.args)) };
     case 'tool_succeeded': {
       const tag = options.resultTags?.[event.data.intent] ?? `${event.data.intent}_result`;
-      return { tag, body: truncate(resultBody(event, argsOf(event.data.callId), options, profile), maxTokens) };
+      return { tag, body: truncate(resultBody(event, memory.argsOf(event.data.callId), options, profile), maxTokens) };
     }
     case 'tool_failed':
       return {
@@ -221,19 +258,19 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
 }
 
 /** One event as its tag, or null when it stays out of the context; `ContextBuilder` renders with it too. */
-export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean, argsOf: StepArgs = () => undefined): string | null {
+export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean, memory: RenderMemory = new RenderMemory(options)): string | null {
   const override = options.overrides?.[event.type] as EventRenderer | undefined;
-  const rendered = override ? override(event) : defaultRender(event, options, collapsed, argsOf);
+  const rendered = override ? override(event) : defaultRender(event, options, collapsed, memory);
   if (rendered === null) return null;
   return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
 }
 
 function renderParts(events: readonly ThreadEvent[], options: RenderOptions): Array<Omit<RenderedPart, 'tokens'>> {
   const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
-  const args = new Map<string, JsonObject>();
+  const memory = new RenderMemory(options);
   return events.flatMap((event) => {
-    if (event.type === 'step_decided') args.set(event.data.callId, event.data.args);
-    const text = renderOne(event, options, collapsed.has(event.seq), (callId) => args.get(callId));
+    memory.note(event);
+    const text = renderOne(event, options, collapsed.has(event.seq), memory);
     return text === null ? [] : [{ seq: event.seq, type: event.type, text }];
   });
 }

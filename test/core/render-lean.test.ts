@@ -11,13 +11,12 @@ import type { Json } from '../../src/core/json.js';
 const lean = { ...seedOptions, profile: 'lean' as const };
 
 describe('#11.1: the lean render profile', () => {
-  it('#11.1: renders the seed’s third window with the same tags and facts, quoting nothing that needs no quotes', () => {
+  it('#11.1: renders the seed’s third window with the same tags and facts, quoting nothing that needs no quotes, without an empty previous thread', () => {
     expect(renderContext(seedThread3.events, lean)).toBe(`<email_received>
     From: user@example.com
     To: linear-assistant@company.com
     Subject: Create issue for restocking
     Body: Can you please create an issue for Austin to restock the fridges with drinks? It's getting empty.
-    Previous Thread: []
 </email_received>
 
 <create_issue>

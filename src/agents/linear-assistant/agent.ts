@@ -9,6 +9,7 @@ import type { LinearPort } from '../../linear/linear-port.js';
 import { linearAssistantIntents } from './human-intents.js';
 import { approvalFor, defaultApprovalPolicy, type ApprovalPolicy } from './policies.js';
 import { ReferenceCache } from './reference-cache.js';
+import { linearAssistantRender } from './result-views.js';
 import { parseStep, type LinearStep } from './steps.js';
 import { linearTools } from './tools.js';
 
@@ -46,6 +47,7 @@ export function createLinearAssistant(options: LinearAssistantOptions): AgentDef
     tools: linearTools(options.linear, cache),
     approvalFor: approvalFor(options.policy ?? defaultApprovalPolicy),
     toToolError,
+    render: linearAssistantRender,
     ...(ttl > 0 ? { prefetch: (_thread: Thread) => prefetchSteps } : {}),
     cache,
   };
