@@ -207,6 +207,20 @@ export const steps: readonly ModelStep[] = [
   { kind: 'final', message: finalMessage },
 ];
 
+/**
+ * What the scripted model's step `i` relies on, which must be in the prompt it is given: the ids it passes and the
+ * facts that pick them (the team the email names, the user who owns exports, the old issue, the new one's link).
+ * A leaner rendering cannot win figure 4 by leaving them out: the bench checks every system's prompts for them.
+ */
+export const factsBefore: readonly (readonly string[])[] = [
+  ['Data Platform', 'whoever owns exports', 'high priority'],
+  [TEAM, 'Data Platform'],
+  [TEAM],
+  ['OPS-118', 'Export worker caps pagination at 10k'],
+  [TEAM, OWNER, 'Priya Natarajan', 'Exports owner', 'OPS-118', 'MAX_PAGES'],
+  ['OPS-131', 'https://linear.app/acme/issue/OPS-131', 'Priya Natarajan'],
+];
+
 export const seedSteps: readonly ModelStep[] = [
   { kind: 'final', message: 'Not yet: OPS-118 is still in progress. I will let you know when it ships.' },
 ];
