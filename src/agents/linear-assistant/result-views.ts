@@ -95,7 +95,7 @@ export const linearResultViews: Readonly<Record<string, ResultView>> = {
   list_labels: list('labels', labelView, LIST_CAP, narrow),
   search_issues: (result, args) => {
     const offset = typeof args.offset === 'number' ? args.offset : 0;
-    const view = list('issues', (i) => issue(i, false), SEARCH_PAGE, (shown) => `search_issues with offset: ${offset + shown} shows the next ones`);
+    const view = list('issues', (i) => issue(i, false), SEARCH_PAGE, (shown) => `search_issues with offset ${offset + shown} shows the next ones`);
     const shown = view(result, args);
     // A list that says nothing about more matches than it holds.
     return isJsonObject(shown) && isJsonObject(result) && result.hasMore === true ? { ...shown, hasMore: true } : shown;
