@@ -10,7 +10,7 @@ import { hardwaySystem } from './hardway-system.js';
 import { machineInfo } from './machine.js';
 import { measureLongThread, type LongThreadOptions, type LongThreadPoint } from './long-thread.js';
 import { installPeers, loadPeers, peersInstalled } from './peers.js';
-import { promptFigures, type PromptFigures } from './prompt-tokens.js';
+import { missingFacts, promptFigures, type PromptFigures } from './prompt-tokens.js';
 import { computeRatios, type BenchReport } from './report.js';
 import { runScenarios, type RunnerEntry } from './scenario-runs.js';
 import { summarize, type Summary } from './stats.js';
@@ -143,7 +143,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         stateRows[id] = records.at(-1)?.stateRows ?? 0;
         pauseToResumeMs[id] = summarize(records.map((r) => r.pauseToResumeMs));
         const last = records.at(-1)?.prompts;
-        if (last !== undefined) prompts[id] = promptFigures(last);
+        if (last !== undefined) {
+          // The same information must reach every system's model: a prompt that lost a fact voids the figure.
+          const missing = missingFacts(last);
+          if (missing.length > 0) throw new Error(`${id}: the prompts lack what the scripted model relies on: ${missing.join('; ')}`);
+          prompts[id] = promptFigures(last);
+        }
       }
     }
 

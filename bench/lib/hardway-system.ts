@@ -14,6 +14,7 @@ import type { RegisteredAgent } from '../../src/runtime/agent-module.js';
 import { Worker } from '../../src/runtime/worker.js';
 import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { summarize } from '../../src/agents/linear-assistant/policies.js';
+import { linearAssistantRender } from '../../src/agents/linear-assistant/result-views.js';
 import { parseStep, type LinearStep } from '../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../src/agents/linear-assistant/model.js';
 import type { AgentDefinition, Tool } from '../../src/core/agent.js';
@@ -51,6 +52,8 @@ function benchAgent(): AgentDefinition<LinearStep> {
     approvalFor: (step) =>
       tools.find((t) => t.name === step.intent)?.approval ? { policy: 'approval required for create_issue', summary: summarize(step, []) } : undefined,
     toToolError: (error) => ({ kind: 'tool_error', message: error instanceof Error ? error.message : String(error), retryable: false }),
+    // The Linear Assistant's own rendering: the lean profile and its result views.
+    render: linearAssistantRender,
   };
 }
 

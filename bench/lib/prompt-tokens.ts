@@ -9,6 +9,7 @@
 // first, then the messages in order): the share of a step's prompt bytes that are a byte prefix of the previous
 // step's prompt. Providers cache on such prefixes.
 import { countTokens } from '../../src/core/render.js';
+import { factsBefore } from '../scenarios/email-triage.js';
 import { contentText, type ChatBody } from './stub-model.js';
 
 export function requestTokens(body: ChatBody): number {
@@ -75,4 +76,16 @@ export function promptFigures(requests: readonly ChatBody[]): PromptFigures {
     uncachedTokensPerStep,
     bytesPerStep: texts.map((t) => t.length),
   };
+}
+
+/**
+ * The facts each step of the scenario needs that its prompt lacks, as `step i: <fact>`; empty when every prompt
+ * carries what the scripted model's step relies on. A system whose prompts lose one has no figure 4.
+ */
+export function missingFacts(requests: readonly ChatBody[]): string[] {
+  if (requests.length !== factsBefore.length) return [`expected ${factsBefore.length} prompts, got ${requests.length}`];
+  return requests.flatMap((body, i) => {
+    const text = promptText(body);
+    return (factsBefore[i] ?? []).filter((fact) => !text.includes(fact)).map((fact) => `step ${i + 1}: ${fact}`);
+  });
 }

@@ -3,7 +3,7 @@
 // `renderContext` gives for the same events (a prefix of the next step's, for provider prompt caches).
 import { humanInputTypes, type ThreadEvent } from './events.js';
 import type { EventId } from './ids.js';
-import { renderCompacted, renderOne, type RenderOptions } from './render.js';
+import { RenderMemory, renderCompacted, renderOne, type RenderOptions } from './render.js';
 
 const SEPARATOR = '\n\n';
 
@@ -31,8 +31,11 @@ export class ContextBuilder {
   private results = new Map<number, { event: ThreadEvent; part: Part }>();
   /** The lines compaction put in place of results, by seq: they stay, whatever else would re-render them. */
   private compacted = new Map<number, string>();
+  private memory: RenderMemory;
 
-  constructor(private readonly options: RenderOptions = {}) {}
+  constructor(private readonly options: RenderOptions = {}) {
+    this.memory = new RenderMemory(options);
+  }
 
   /**
    * The context for `events`. A thread only grows, so `events` normally extends what was rendered before and only
@@ -53,7 +56,8 @@ export class ContextBuilder {
 
   /** Returns true when earlier parts were rewritten (the text must be joined again). */
   private add(event: ThreadEvent): boolean {
-    const text = renderOne(event, this.options, false);
+    this.memory.note(event);
+    const text = renderOne(event, this.options, false, this.memory);
     const part = text === null ? undefined : { text };
     if (part !== undefined) {
       this.text = this.parts.length === 0 ? part.text : this.text + SEPARATOR + part.text;
@@ -74,7 +78,7 @@ export class ContextBuilder {
       // The one place the prefix changes: a human spoke, so the errors resolved before it shrink (see RenderOptions).
       for (const error of this.resolved) {
         if (error.part !== undefined && !this.compacted.has(error.event.seq)) {
-          error.part.text = renderOne(error.event, this.options, true) ?? error.part.text;
+          error.part.text = renderOne(error.event, this.options, true, this.memory) ?? error.part.text;
         }
       }
       this.resolved = [];
@@ -106,5 +110,6 @@ export class ContextBuilder {
     this.resolved = [];
     this.results = new Map();
     this.compacted = new Map();
+    this.memory = new RenderMemory(this.options);
   }
 }

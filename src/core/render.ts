@@ -4,8 +4,8 @@
 import { stringify } from 'yaml';
 import { decode, encode } from 'gpt-tokenizer';
 import { humanInputTypes, type AttachmentMeta, type EventOf, type EventType, type HumanReplied, type ThreadEvent } from './events.js';
-import type { Json } from './json.js';
-import { emitYaml } from './yaml.js';
+import type { Json, JsonObject } from './json.js';
+import { emitLeanYaml, emitYaml } from './yaml.js';
 
 export interface RenderedEvent {
   tag: string;
@@ -23,9 +23,33 @@ export type RenderOverrides = { [T in EventType]?: EventRenderer<T> };
  * How one channel's inbound messages render, in place of the default From/Channel/Text: `null` leaves one out,
  * `undefined` keeps the default (a message the channel does not recognize as its own).
  */
-export type InboundRenderer = (event: EventOf<'message_received'>) => RenderedEvent | null | undefined;
+export type InboundRenderer = (event: EventOf<'message_received'>, profile: RenderProfile) => RenderedEvent | null | undefined;
+
+/**
+ * `seed`: the seed's format exactly (double-quoted YAML, every field of a result, the approval spelled out).
+ * `lean` (the default): the same tags and layout, but YAML quotes only where it must, a step's tag is not repeated
+ * as an `intent:` line, results go through the agent's `results` views, and an approval request names its step.
+ */
+export type RenderProfile = 'seed' | 'lean';
+
+/**
+ * What of a tool's result reaches the model (the stored event keeps all of it). Given the step's arguments, so a
+ * capped list can say how to ask for the next page.
+ */
+export type ResultView = (result: Json, args: JsonObject) => Json;
+
+/** The short names a result gives ids (a team's key for its UUID): the ids a later step repeats render as these. */
+export type IdAliases = (result: Json) => ReadonlyArray<readonly [id: string, alias: string]>;
 
 export interface RenderOptions {
+  profile?: RenderProfile;
+  /** Lean profile only: each intent's view of its results, declared by the agent; an intent without one renders whole. */
+  results?: Readonly<Record<string, ResultView>>;
+  /**
+   * Lean profile only, by intent: aliases its results define. A step's argument that is an id an earlier result
+   * gave an alias renders as the alias, which the agent's tools must accept in its place (the event keeps the id).
+   */
+  aliases?: Readonly<Record<string, IdAliases>>;
   overrides?: RenderOverrides;
   /** By channel name: what each channel contributes (the composition root collects them); an override still wins. */
   inbound?: Readonly<Record<string, InboundRenderer>>;
@@ -57,8 +81,9 @@ export interface RenderedContext {
 const INDENT = '    ';
 const DEFAULT_MAX_RESULT_TOKENS = 2_000;
 
-export function toYaml(value: Json | Record<string, unknown>): string {
-  return emitYaml(value) ?? stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
+export function toYaml(value: Json | Record<string, unknown>, profile: RenderProfile = 'seed'): string {
+  const fast = profile === 'lean' ? emitLeanYaml(value) : emitYaml(value);
+  return fast ?? stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
 }
 
 export function countTokens(text: string): number {
@@ -104,11 +129,22 @@ export function describeAttachment(a: AttachmentMeta): string {
   return `${a.filename} (${a.contentType}, ${a.size} bytes)`;
 }
 
-function renderReply(data: HumanReplied): string {
+function renderReply(data: HumanReplied, profile: RenderProfile): string {
   const attachments = data.attachments ?? [];
-  if (attachments.length === 0) return toYaml({ message: data.message });
+  if (attachments.length === 0) return toYaml({ message: data.message }, profile);
   const files = attachments.map((a) => ({ file: describeAttachment(a), ...(a.text !== undefined ? { text: a.text } : {}) }));
-  return toYaml({ message: data.message, attachments: files });
+  return toYaml({ message: data.message, attachments: files }, profile);
+}
+
+function ownEntry<V>(table: Readonly<Record<string, V>> | undefined, key: string): V | undefined {
+  // Own keys only: an intent or channel named like an Object method must not find one.
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function resultBody(event: EventOf<'tool_succeeded'>, args: JsonObject | undefined, options: RenderOptions, profile: RenderProfile): string {
+  if (profile === 'seed') return toYaml(event.data.result, profile);
+  const view = ownEntry(options.results, event.data.intent);
+  return toYaml(view === undefined ? event.data.result : view(event.data.result, args ?? {}), profile);
 }
 
 /** Which tool errors were resolved by a later success of the same intent, before the last human input. */
@@ -128,13 +164,46 @@ function collapsibleErrors(events: readonly ThreadEvent[]): Set<number> {
   return collapsible;
 }
 
-function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean): RenderedEvent | null {
+/**
+ * What rendering one event may need of the events before it: a result's view reads its step's arguments, a step
+ * repeats ids under the aliases earlier results gave them. Fed every event in order, before each renders.
+ */
+export class RenderMemory {
+  private readonly args = new Map<string, JsonObject>();
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly options: RenderOptions) {}
+
+  note(event: ThreadEvent): void {
+    if (event.type === 'step_decided') this.args.set(event.data.callId, event.data.args);
+    if (event.type === 'tool_succeeded' && (this.options.profile ?? 'lean') === 'lean') {
+      const aliases = ownEntry(this.options.aliases, event.data.intent);
+      // The first alias an id gets stays: a later result must not change how earlier text would render.
+      for (const [id, alias] of aliases?.(event.data.result) ?? []) if (!this.names.has(id)) this.names.set(id, alias);
+    }
+  }
+
+  argsOf(callId: string): JsonObject | undefined {
+    return this.args.get(callId);
+  }
+
+  aliased(value: Json): Json {
+    if (this.names.size === 0) return value;
+    if (typeof value === 'string') return this.names.get(value) ?? value;
+    if (Array.isArray(value)) return value.map((v) => this.aliased(v));
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.aliased(v)]));
+  }
+}
+
+function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: boolean, memory: RenderMemory): RenderedEvent | null {
   const maxTokens = options.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS;
+  const profile = options.profile ?? 'lean';
+  const yaml = (value: Json | Record<string, unknown>): string => toYaml(value, profile);
   switch (event.type) {
     case 'message_received': {
-      // Own keys only: a channel named like an Object method must not find one.
-      const inbound = options.inbound && Object.hasOwn(options.inbound, event.data.channel) ? options.inbound[event.data.channel] : undefined;
-      const rendered = inbound?.(event);
+      const inbound = ownEntry(options.inbound, event.data.channel);
+      const rendered = inbound?.(event, profile);
       if (rendered !== undefined) return rendered;
       return {
         tag: event.type,
@@ -146,10 +215,11 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
       };
     }
     case 'step_decided':
-      return { tag: event.data.intent, body: toYaml({ intent: event.data.intent, ...event.data.args }) };
+      // The lean profile does not repeat the tag as an `intent:` line.
+      return { tag: event.data.intent, body: profile === 'seed' ? yaml({ intent: event.data.intent, ...event.data.args }) : yaml(memory.aliased(event.data.args)) };
     case 'tool_succeeded': {
       const tag = options.resultTags?.[event.data.intent] ?? `${event.data.intent}_result`;
-      return { tag, body: truncate(toYaml(event.data.result), maxTokens) };
+      return { tag, body: truncate(resultBody(event, memory.argsOf(event.data.callId), options, profile), maxTokens) };
     }
     case 'tool_failed':
       return {
@@ -161,17 +231,21 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
     case 'step_rejected':
       return { tag: 'error', body: `your last reply was not a valid next step: ${event.data.reason}` };
     case 'approval_requested':
-      return { tag: event.type, body: toYaml({ operation: event.data.summary, policy: event.data.policy }) };
+      // The lean profile names the step (decided just before) instead of spelling its operation out again.
+      return {
+        tag: event.type,
+        body: profile === 'seed' ? yaml({ operation: event.data.summary, policy: event.data.policy }) : yaml({ step: event.data.intent, policy: event.data.policy }),
+      };
     case 'approval_granted':
-      return { tag: event.type, body: toYaml({ by: event.data.by, ...(event.data.comment ? { comment: event.data.comment } : {}) }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, ...(event.data.comment ? { comment: event.data.comment } : {}) }) };
     case 'approval_denied':
-      return { tag: event.type, body: toYaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, reason: event.data.reason ?? 'no reason given' }) };
     case 'human_replied':
-      return { tag: 'human_response', body: renderReply(event.data) };
+      return { tag: 'human_response', body: renderReply(event.data, profile) };
     case 'escalated':
-      return { tag: event.type, body: toYaml({ reason: event.data.reason }) };
+      return { tag: event.type, body: yaml({ reason: event.data.reason }) };
     case 'retry_requested':
-      return { tag: event.type, body: toYaml({ by: event.data.by, message: 'try again' }) };
+      return { tag: event.type, body: yaml({ by: event.data.by, message: 'try again' }) };
     case 'model_failed':
     case 'message_sent':
     case 'thread_failed':
@@ -186,9 +260,9 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
 }
 
 /** One event as its tag, or null when it stays out of the context; `ContextBuilder` renders with it too. */
-export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean): string | null {
+export function renderOne(event: ThreadEvent, options: RenderOptions, collapsed: boolean, memory: RenderMemory = new RenderMemory(options)): string | null {
   const override = options.overrides?.[event.type] as EventRenderer | undefined;
-  const rendered = override ? override(event) : defaultRender(event, options, collapsed);
+  const rendered = override ? override(event) : defaultRender(event, options, collapsed, memory);
   if (rendered === null) return null;
   return `<${rendered.tag}>\n${indent(rendered.body)}\n</${rendered.tag}>`;
 }
@@ -219,9 +293,11 @@ export function compactedLines(events: readonly ThreadEvent[]): Map<number, stri
 function renderParts(events: readonly ThreadEvent[], options: RenderOptions): Array<Omit<RenderedPart, 'tokens'>> {
   const collapsed = options.collapseResolvedErrors === false ? new Set<number>() : collapsibleErrors(events);
   const compacted = compactedLines(events);
+  const memory = new RenderMemory(options);
   return events.flatMap((event) => {
+    memory.note(event);
     const line = compacted.get(event.seq);
-    const full = renderOne(event, options, collapsed.has(event.seq));
+    const full = renderOne(event, options, collapsed.has(event.seq), memory);
     // A result the context left out stays out, collapsed or not.
     const text = line === undefined || full === null ? full : renderCompacted(event, options, line);
     return text === null ? [] : [{ seq: event.seq, type: event.type, text }];

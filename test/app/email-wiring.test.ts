@@ -67,7 +67,7 @@ it('email in → question out, threaded → reply in resumes the same thread', a
   expect(threads).toHaveLength(1);
   const thread = await c.service.load(threads[0]?.id ?? ('' as never));
   expect(thread.events.filter((e) => e.type === 'human_replied').map((e) => e.type === 'human_replied' && e.data.message)).toEqual(['Operations.']);
-  expect(llm.requests[1]?.prompt).toContain('<human_response>\n    message: "Operations."');
+  expect(llm.requests[1]?.prompt).toContain('<human_response>\n    message: Operations.');
   const answer = await simpleParser((await smtp.waitFor(2))[1]?.raw ?? Buffer.alloc(0));
   expect(answer.text).toContain('Thanks, noted.');
   // The answer replies to the person's latest email, and the chain keeps the whole conversation in order.

@@ -51,7 +51,7 @@ it('#9.5: a thread failed by a 401 is retried by a human through the API and the
   expect(llm.requests).toHaveLength(2);
   expect(llm.remaining()).toBe(0);
   expect(after.events.find((e) => e.type === 'retry_requested')?.data).toEqual({ by: 'api', channel: 'api' });
-  expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<retry_requested>\n    by: "api"\n    message: "try again"\n</retry_requested>');
+  expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<retry_requested>\n    by: api\n    message: try again\n</retry_requested>');
 });
 
 it('#9.5: a thread a guard escalated is retried through the API and continues', async () => {

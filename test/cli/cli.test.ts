@@ -105,7 +105,7 @@ describe('hardway CLI', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('Approve? Update OPS-37: status → Done');
     expect(stdout).toContain('✗ denied by');
-    expect(llm.requests[1]?.prompt).toContain('reason: "not yet, the vendor has not confirmed"');
+    expect(llm.requests[1]?.prompt).toContain('reason: not yet, the vendor has not confirmed');
   }, 60_000);
 
   it('respond, approve and deny answer a waiting thread from the shell; a wrong id is a clear error', async () => {

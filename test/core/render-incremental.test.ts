@@ -35,6 +35,18 @@ describe('#10.3: the incremental renderer equals the full renderer', () => {
     expectSameAtEveryStep(scenario.events, scenario.options);
   });
 
+  it.each(renderScenarios.map((s) => [s.name, s] as const))('#11.1: lean profile: %s, at every step', (_, scenario) => {
+    expectSameAtEveryStep(scenario.events, { ...scenario.options, profile: 'lean' });
+  });
+
+  it('#11.1: lean profile with a result view that reads its step’s arguments: the seed’s threads, at every step', () => {
+    const results = { list_teams: (r: unknown, args: Record<string, unknown>) => ({ seen: Object.keys(args).length, kind: typeof r }) };
+    for (const t of [seedThread1, seedThread2, seedThread3, seedThread3Resumed, seedThread4]) {
+      const text = expectSameAtEveryStep(t.events, { ...seedOptions, profile: 'lean', results });
+      if (t.events.some((e) => e.type === 'tool_succeeded' && e.data.intent === 'list_teams')) expect(text).toContain('<list_teams_result>\n    seen: 0\n    kind: object\n');
+    }
+  });
+
   it('#10.3: collapses a resolved error when a human speaks after the success — the one step whose prefix changes — and appends again after', () => {
     const builder = new ContextBuilder(seedOptions);
     const events = [...seedThread3Resumed.events];
@@ -172,10 +184,15 @@ describe('#10.3: a 200-step generated thread', () => {
     expect(grow({}, () => true)).toBe(batches.length);
   });
 
+  it('#11.1: lean profile: equals the full renderer after every append of all 200 steps', () => {
+    expect(grow({ profile: 'lean' }, () => true)).toBe(batches.length);
+  });
+
   it.each([
     ['result tags and a small result budget', { resultTags: { create_issue: 'issue_create_result' }, maxResultTokens: 12 }],
     ['collapse off', { collapseResolvedErrors: false }],
     ['overrides hiding events', overrides],
+    ['the lean profile, collapse off', { profile: 'lean', collapseResolvedErrors: false }],
   ] as Array<[string, RenderOptions]>)('#10.3: with %s, equals the full renderer wherever a human spoke, every 10th append and at the end', (_, options) => {
     const compared = grow(options, (index, batch) => index % 10 === 0 || batch.some((e) => humanInputTypes.has(e.type)));
     expect(compared).toBeGreaterThan(40);

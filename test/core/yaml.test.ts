@@ -1,9 +1,9 @@
 // The fast emitter is held to the library it replaces: on generated JSON data (keys that stay plain and keys that
 // do not, multi-line strings, escapes, nesting) it writes exactly what `yaml.stringify` writes, or declines.
 import fc from 'fast-check';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { emitYaml } from '../../src/core/yaml.js';
+import { emitLeanYaml, emitYaml } from '../../src/core/yaml.js';
 
 const library = (value: unknown): string =>
   stringify(value, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 }).trimEnd();
@@ -72,5 +72,79 @@ describe('emitYaml', () => {
   it('skips undefined values in a mapping as the library does', () => {
     const value = { a: undefined, b: { c: undefined }, d: [{ e: 1, f: undefined }] };
     expect(emitYaml(value)).toBe(library(value));
+  });
+});
+
+describe('emitLeanYaml', () => {
+  it('reads back as the same JSON under the yaml library, on generated data', () => {
+    fc.assert(
+      fc.property(fc.oneof(json, fc.jsonValue()), (value) => {
+        const text = emitLeanYaml(value);
+        expect(text).toBeDefined();
+        expect(parse(text ?? '')).toEqual(value);
+      }),
+      { numRuns: 5000, seed: 20261202 },
+    );
+  });
+
+  it('reads back any string as itself, alone or as a value, whatever it looks like', () => {
+    const lookalikes = fc.constantFrom('1', '-1.5e3', '0x1F', '0o17', '.inf', '.NaN', '12:30', '1_000', 'yes', 'No', 'on', '~', 'null', 'True', '2025-02-11', '2025-02-11T09:14:00Z', '- a', '? a', 'a: b', 'a #b', 'a:', '#x', '&a', '*a', '!a', '|', '>', "'a'", '"a"', '%a', '@a', '`a', '...', '---', ' a', 'a ', '[a]', '{a}');
+    fc.assert(
+      fc.property(fc.oneof(lookalikes, fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 12 })), (s) => {
+        expect(parse(emitLeanYaml(s) ?? '')).toBe(s);
+        expect(parse(emitLeanYaml({ k: s, list: [s] }) ?? '')).toEqual({ k: s, list: [s] });
+      }),
+      { numRuns: 3000, seed: 20261202 },
+    );
+  });
+
+  it('writes plain what needs no quotes, quotes what would read as something else, and a block for lines', () => {
+    const value = {
+      id: '6f1c2a9e-3b1d-4c57-9a0e-0d2f8b7c4e11',
+      identifier: 'OPS-118',
+      title: 'CSV export stops at 10,000 rows',
+      url: 'https://linear.app/acme/issue/OPS-118',
+      priority: 2,
+      assignee: null,
+      numeric: '42',
+      flag: 'true',
+      date: '2025-03-07',
+      colon: 'Note: read this',
+      dash: '- starts like a list',
+      empty: '',
+      description: 'Line one.\n\n  indented line two',
+      labels: ['bug', 'exports'],
+    };
+    expect(emitLeanYaml(value)).toBe(
+      [
+        'id: 6f1c2a9e-3b1d-4c57-9a0e-0d2f8b7c4e11',
+        'identifier: OPS-118',
+        'title: CSV export stops at 10,000 rows',
+        'url: https://linear.app/acme/issue/OPS-118',
+        'priority: 2',
+        'assignee: null',
+        'numeric: "42"',
+        'flag: "true"',
+        'date: "2025-03-07"',
+        'colon: "Note: read this"',
+        'dash: "- starts like a list"',
+        'empty: ""',
+        'description: |-',
+        '  Line one.',
+        '',
+        '    indented line two',
+        'labels:',
+        '  - bug',
+        '  - exports',
+      ].join('\n'),
+    );
+  });
+
+  it('writes a shared (not cyclic) object twice, and refuses a cycle', () => {
+    const shared = { a: 1 };
+    expect(emitLeanYaml({ x: shared, y: shared })).toBe('x:\n  a: 1\ny:\n  a: 1');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(emitLeanYaml(cyclic)).toBeUndefined();
   });
 });

@@ -44,6 +44,9 @@ beforeAll(async () => {
 });
 afterAll(async () => llm.close());
 
+// The production agent renders the lean profile: the seed's first window, less its empty previous thread.
+const leanExample1 = example1.replace('\n    Previous Thread: []', '');
+
 function describeLegacyEmail(name: string, backend: () => Backend): void {
   it(`a stored email_received thread loads as message_received, folds, renders byte for byte as before and resumes (${name})`, async () => {
     const { url, rewriteFirst } = backend();
@@ -81,7 +84,7 @@ function describeLegacyEmail(name: string, backend: () => Backend): void {
       // Renders as before: the context the model's step was decided on, through the API, starts with the seed's window.
       const context = await c.app.request(`/v1/threads/${id}/context`, { headers: auth });
       const steps = ((await context.json()) as { steps: Array<{ context: string }> }).steps;
-      expect(steps[0]?.context).toBe(example1);
+      expect(steps[0]?.context).toBe(leanExample1);
 
       // Resumes: approved, the tool runs, the model sees the email rendered as before, and the thread is done.
       const approved = await c.app.request(`/v1/threads/${id}/responses`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'approval', approved: true, by: 'user@example.com' }) });
@@ -89,7 +92,7 @@ function describeLegacyEmail(name: string, backend: () => Backend): void {
       await c.worker.drain();
       expect(foldState((await c.store.load(id))?.events ?? [], linearAssistantIntents).status).toBe('done');
       expect((await c.linear.getIssue(issue.identifier)).state.type).toBe('completed');
-      expect(threadPart(llm.requests.at(-1)?.prompt ?? '')).toContain(`${example1}\n\n<update_issue>`);
+      expect(threadPart(llm.requests.at(-1)?.prompt ?? '')).toContain(`${leanExample1}\n\n<update_issue>`);
     } finally {
       await c.close();
     }

@@ -113,9 +113,13 @@ function appended(result: AppendResult): readonly ThreadEvent[] {
   return result.events;
 }
 
+/** The lines of baml_src/linear_assistant.baml around the rendered thread. */
+export const THREAD_HEAD = 'The thread so far:';
+export const THREAD_TAIL = 'The next step?';
+
 /** The thread part of a recorded prompt: what the renderer produced for that step. */
 export function threadPart(prompt: string): string {
-  const start = prompt.indexOf('Here is everything that has happened so far:');
-  const end = prompt.indexOf('What should the next step be?');
+  const start = prompt.indexOf(THREAD_HEAD);
+  const end = prompt.lastIndexOf(THREAD_TAIL);
   return prompt.slice(start, end).trim();
 }

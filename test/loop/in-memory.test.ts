@@ -124,7 +124,7 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     expect(llm.scriptErrors).toEqual([]);
     const prompts = llm.requests.map((r) => threadPart(r.prompt));
     expect(prompts[1]).not.toContain('<human_response>');
-    expect(prompts[2]).toContain('<human_response>\n    message: "Use the Operations team, and call it \\"Restock the fridges\\"."\n</human_response>');
+    expect(prompts[2]).toContain('<human_response>\n    message: Use the Operations team, and call it "Restock the fridges".\n</human_response>');
     // The stale question was dropped, not stored; the run carried on from the thread as stored.
     expect(await types(id)).toEqual([
       'message_received', 'step_decided', 'tool_succeeded', 'human_replied', 'step_decided', 'tool_succeeded', 'step_decided',
@@ -155,7 +155,7 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     // No model call was spent on a stale view: the second prompt already holds the reply and the result.
     expect(llm.requests).toHaveLength(2);
     const second = threadPart(llm.requests[1]?.prompt ?? '');
-    expect(second).toContain('<human_response>\n    message: "It is the kitchen one."\n</human_response>');
+    expect(second).toContain('<human_response>\n    message: It is the kitchen one.\n</human_response>');
     expect(second).toContain('<search_issues_result>');
     expect(second.indexOf('<human_response>')).toBeLessThan(second.indexOf('<search_issues_result>'));
   });
@@ -210,7 +210,7 @@ describe('#10.3: the thread in memory under the lease, through the real worker',
     const decided = thread?.events.flatMap((e) => (e.type === 'step_decided' ? [e.data.args] : []));
     expect(decided?.[0]).toEqual({ query: 'kitchen fridge' });
     expect(calls.map((c) => c.args)).toEqual([{ query: 'fridge' }, { query: 'kitchen fridge' }]);
-    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<human_response>\n    message: "It is the kitchen one."\n</human_response>');
+    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<human_response>\n    message: It is the kitchen one.\n</human_response>');
     expect(threadPart(llm.requests[1]?.prompt ?? '')).not.toContain('<search_issues_result>');
   });
 

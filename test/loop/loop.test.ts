@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
-import { loopHarness, threadPart, type Harness } from './harness.js';
+import { loopHarness, THREAD_TAIL, threadPart, type Harness } from './harness.js';
 
 let llm: StubLlm;
 let h: Harness | undefined;
@@ -46,7 +46,7 @@ describe('the loop, through the real BAML runtime', () => {
     expect(prompts[2]).toContain('<issue_create_result>');
     // The whole prompt, system rules and output format included, extends the last one but for the closing question.
     const whole = llm.requests.map((r) => r.prompt);
-    const head = (p: string): string => p.slice(0, p.lastIndexOf('What should the next step be?')).trimEnd();
+    const head = (p: string): string => p.slice(0, p.lastIndexOf(THREAD_TAIL)).trimEnd();
     expect(whole[1]?.startsWith(head(whole[0] ?? '∅'))).toBe(true);
     expect(whole[2]?.startsWith(head(whole[1] ?? '∅'))).toBe(true);
     expect(head(whole[0] ?? '').length / (whole[0]?.length ?? 1)).toBeGreaterThan(0.95);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Container } from '../../src/app/container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { startStubContainer } from '../support/stub-container.js';
-import { threadPart } from '../loop/harness.js';
+import { THREAD_HEAD, threadPart } from '../loop/harness.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let llm: StubLlm;
@@ -103,7 +103,7 @@ describe('GET /v1/threads/:id and /context', () => {
     expect(thread.events.map((e) => e.type)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided']);
     const ctx = (await (await get(`/v1/threads/${id}/context`)).json()) as { steps: Array<{ before_seq: number; context: string; tokens: number }> };
     expect(ctx.steps.map((s) => s.before_seq)).toEqual([2, 4]);
-    expect(ctx.steps.map((s) => s.context)).toEqual(llm.requests.map((r) => threadPart(r.prompt).replace('Here is everything that has happened so far:', '').trim()));
+    expect(ctx.steps.map((s) => s.context)).toEqual(llm.requests.map((r) => threadPart(r.prompt).replace(THREAD_HEAD, '').trim()));
     expect(ctx.steps[1]?.tokens).toBeGreaterThan(ctx.steps[0]?.tokens ?? Infinity);
   });
 
@@ -123,7 +123,7 @@ describe('POST /v1/threads/:id/responses (resume)', () => {
     expect(res.status).toBe(202);
     await c.worker.drain();
     expect(await status(id)).toBe('done');
-    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<human_response>\n    message: "Operations"\n</human_response>');
+    expect(threadPart(llm.requests[1]?.prompt ?? '')).toContain('<human_response>\n    message: Operations\n</human_response>');
   });
 
   it('409 when the thread is not waiting for that kind of answer; 404 unknown; 400 malformed', async () => {
@@ -186,7 +186,7 @@ describe('#10.1: the API through the one intake', () => {
     expect(events.filter((e) => e.type === 'human_replied').map((e) => e.data)).toEqual([{ from: 'alex@company.com', channel: 'api', message: 'leave it' }]);
     await c.worker.drain();
     expect(await status(id)).toBe('done');
-    expect(llm.requests[1]?.prompt).toContain('message: "leave it"');
+    expect(llm.requests[1]?.prompt).toContain('message: leave it');
     expect((await c.linear.getIssue(issue.identifier)).state.type).not.toBe('completed');
   });
 });

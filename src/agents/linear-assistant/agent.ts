@@ -10,6 +10,7 @@ import { collapsedResult } from './collapsed-result.js';
 import { linearAssistantIntents } from './human-intents.js';
 import { approvalFor, defaultApprovalPolicy, type ApprovalPolicy } from './policies.js';
 import { ReferenceCache } from './reference-cache.js';
+import { linearAssistantRender } from './result-views.js';
 import { parseStep, type LinearStep } from './steps.js';
 import { linearTools } from './tools.js';
 
@@ -48,6 +49,7 @@ export function createLinearAssistant(options: LinearAssistantOptions): AgentDef
     approvalFor: approvalFor(options.policy ?? defaultApprovalPolicy),
     toToolError,
     collapsedResult,
+    render: linearAssistantRender,
     ...(ttl > 0 ? { prefetch: (_thread: Thread) => prefetchSteps } : {}),
     cache,
   };

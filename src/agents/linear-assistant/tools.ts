@@ -86,14 +86,18 @@ export const linearToolSpecs = {
       assignee_id: optionalId,
       state_name: z.string().max(100).nullish(),
       limit: z.number().int().min(1).max(50).nullish(),
+      offset: z.number().int().min(0).max(49).nullish(),
     }),
     mutates: false,
     run: async (a, { signal }, { linear }) => {
+      // A page past the first is the tail of a longer search (Linear's search has no offset): 50 matches in all.
+      const offset = a.offset ?? 0;
+      const limit = a.limit ?? 20;
       const issues = await linear.searchIssues(
-        { ...opt('query', a.query), ...opt('teamId', a.team_id), ...opt('assigneeId', a.assignee_id), ...opt('stateName', a.state_name), ...opt('limit', a.limit) },
+        { ...opt('query', a.query), ...opt('teamId', a.team_id), ...opt('assigneeId', a.assignee_id), ...opt('stateName', a.state_name), ...opt('limit', offset === 0 ? a.limit : Math.min(50, offset + limit)) },
         { signal },
       );
-      return { issues };
+      return { issues: offset === 0 ? issues : issues.slice(offset, offset + limit) };
     },
   }),
   get_issue: tool({

@@ -7,7 +7,7 @@ import type { AttachmentMeta, EventOf, MessageReceived, ThreadEvent } from '../.
 import { HardwayError } from '../../core/errors.js';
 import type { Opening } from '../../core/human-input.js';
 import type { JsonObject } from '../../core/json.js';
-import { describeAttachment, fields, toYaml, type RenderedEvent } from '../../core/render.js';
+import { describeAttachment, fields, toYaml, type RenderedEvent, type RenderProfile } from '../../core/render.js';
 import type { Upcasters } from '../../core/upcast.js';
 import { formatAddress } from './addresses.js';
 
@@ -109,7 +109,7 @@ export function emailEventOf(event: ThreadEvent | undefined): EmailReceived | un
   return event?.type === 'message_received' ? emailOf(event.data) : undefined;
 }
 
-function renderEmail(data: EmailReceived): string {
+function renderEmail(data: EmailReceived, profile: RenderProfile): string {
   const entries: Array<[string, string]> = [
     ['From', formatAddress(data.from)],
     ['To', data.to.map(formatAddress).join(', ')],
@@ -120,15 +120,18 @@ function renderEmail(data: EmailReceived): string {
     entries.push(['Attachments', data.attachments.map(describeAttachment).join(', ')]);
     for (const a of data.attachments) if (a.text !== undefined) entries.push([`Attachment ${a.filename}`, a.text]);
   }
-  const previous = data.previousThread.length === 0 ? '[]' : `\n${toYaml(data.previousThread.map((m) => ({ ...m })))}`;
-  entries.push(['Previous Thread', previous]);
+  // The lean profile leaves out an empty previous thread: saying there is none tells the model nothing.
+  if (data.previousThread.length > 0 || profile === 'seed') {
+    const previous = data.previousThread.length === 0 ? '[]' : `\n${toYaml(data.previousThread.map((m) => ({ ...m })), profile)}`;
+    entries.push(['Previous Thread', previous]);
+  }
   return fields(entries);
 }
 
 /** The seed's `<email_received>`; a message on this channel that is not one of our emails renders as the core's default. */
-export function renderEmailReceived(event: EventOf<'message_received'>): RenderedEvent | undefined {
+export function renderEmailReceived(event: EventOf<'message_received'>, profile: RenderProfile = 'seed'): RenderedEvent | undefined {
   const email = emailOf(event.data);
-  return email === undefined ? undefined : { tag: 'email_received', body: renderEmail(email) };
+  return email === undefined ? undefined : { tag: 'email_received', body: renderEmail(email, profile) };
 }
 
 /** One line for `hardway show`. */

@@ -7,6 +7,7 @@ import { linearAssistantModel } from '../../../src/agents/linear-assistant/model
 import { readBamlTests } from '../../../evals/baml-tests.js';
 import { linearAssistantCases } from '../../../evals/linear-assistant-cases.js';
 import { startStubLlm, type StubLlm } from '../../support/stub-llm.js';
+import { THREAD_TAIL } from '../../loop/harness.js';
 
 const tests = readBamlTests().filter((t) => t.functionName === 'DetermineNextStep');
 
@@ -43,11 +44,11 @@ describe('the prompt', () => {
     expect(outcome).toMatchObject({ kind: 'step', value: { intent: 'list_teams' } });
     const [system, user] = llm.requests[0]?.messages ?? [];
     expect(system?.role).toBe('system');
-    expect(system?.content).toContain('Never invent an id');
+    expect(system?.content).toContain('never invent one');
     expect(user?.content).toContain('error running create_issue: invalid input: teamId must be a UUID.');
     // The output format is fixed, so it sits before the thread: each step's prompt then extends the last one.
     expect(system?.content).toContain('intent: "list_teams",');
     expect(system?.content).toContain('intent: "done_for_now",');
-    expect(user?.content.trimEnd().endsWith('What should the next step be?')).toBe(true);
+    expect(user?.content.trimEnd().endsWith(THREAD_TAIL)).toBe(true);
   });
 });

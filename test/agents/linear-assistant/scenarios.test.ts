@@ -140,7 +140,7 @@ describe('pausing for a human', () => {
     expect(llm.requests).toHaveLength(1);
     await c.service.respond(id, { type: 'response', message: 'Operations, please', from: 'alex@company.com', channel: 'email' });
     await c.worker.drain();
-    expect(prompt(1)).toContain('<human_response>\n    message: "Operations, please"\n</human_response>');
+    expect(prompt(1)).toContain('<human_response>\n    message: Operations, please\n</human_response>');
     expect(await issuesTitled('Plan the offsite')).toHaveLength(1);
   });
 
@@ -161,7 +161,7 @@ describe('pausing for a human', () => {
 
     await c.service.respond(id, { type: 'approval', approved: false, comment: 'assign it to Sarah instead', by: 'alex@company.com' });
     await c.worker.drain();
-    expect(prompt(1)).toContain('<approval_denied>\n    by: "alex@company.com"\n    reason: "assign it to Sarah instead"\n</approval_denied>');
+    expect(prompt(1)).toContain('<approval_denied>\n    by: alex@company.com\n    reason: assign it to Sarah instead\n</approval_denied>');
     expect((await workspace.getIssue(issue.identifier)).assignee?.id).not.toBe(AUSTIN);
     const second = (await c.service.load(id)).events.filter((e) => e.type === 'approval_requested');
     expect(second).toHaveLength(2);
