@@ -189,3 +189,17 @@ it('splits an answer longer than one SMS into messages Twilio accepts', async ()
   expect(parts.join(' ')).toBe(long);
   expect(twilio.refused).toEqual([]);
 });
+
+it('an answer Twilio refused stays pending and goes out on the notification sweep, once', async () => {
+  llm.script({ intent: 'done_for_now', message: 'Sent after the outage.' });
+  const before = twilio.sent.length;
+  twilio.failNext(1);
+  await post(sms('+15551230002', 'are you there?'));
+  await c.worker.drain();
+  expect(twilio.sent.length).toBe(before);
+  expect(twilio.refused.at(-1)).toBe('service unavailable');
+  await c.worker.sweepNotifications();
+  expect((await twilio.waitFor(before + 1))[before]).toMatchObject({ to: '+15551230002', body: 'Sent after the outage.' });
+  await c.worker.sweepNotifications();
+  expect(twilio.sent.length).toBe(before + 1);
+});

@@ -15,6 +15,8 @@ export interface TwilioDouble {
   sent: SentSms[];
   /** Refusals, with the reason, for assertions that nothing malformed was sent. */
   refused: string[];
+  /** The next `count` sends are answered 503, as Twilio does in an outage. */
+  failNext(count: number): void;
   /** Waits (bounded) until at least `count` messages were accepted. */
   waitFor(count: number): Promise<SentSms[]>;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startTwilioDouble(opts: { accountSid: string; authToken: string }): Promise<TwilioDouble> {
   const sent: SentSms[] = [];
   const refused: string[] = [];
+  let failing = 0;
   const expectedAuth = `Basic ${Buffer.from(`${opts.accountSid}:${opts.authToken}`).toString('base64')}`;
   const server = createServer((req, res) => {
     void (async () => {
@@ -36,6 +39,10 @@ export async function startTwilioDouble(opts: { accountSid: string; authToken: s
         refused.push(reason);
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code: status, message: reason }));
       };
+      if (failing > 0) {
+        failing--;
+        return refuse(503, 'service unavailable');
+      }
       if (req.method !== 'POST' || req.url !== `/2010-04-01/Accounts/${opts.accountSid}/Messages.json`) return refuse(404, `no route ${req.method} ${req.url}`);
       if (req.headers.authorization !== expectedAuth) return refuse(401, 'authenticate');
       if (!req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) return refuse(400, 'not a form body');
@@ -57,6 +64,9 @@ export async function startTwilioDouble(opts: { accountSid: string; authToken: s
     url: `http://127.0.0.1:${port}`,
     sent,
     refused,
+    failNext(count) {
+      failing = count;
+    },
     async waitFor(count) {
       for (let i = 0; i < 500 && sent.length < count; i++) await new Promise((r) => setTimeout(r, 10));
       if (sent.length < count) throw new Error(`expected ${count} SMS, got ${sent.length} (refused: ${refused.join('; ')})`);
