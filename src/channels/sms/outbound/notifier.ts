@@ -1,0 +1,65 @@
+// Answers threads started by SMS: each pending notification goes to the number that started the thread, in as many
+// SMS as it takes, then is recorded as `message_sent` (with the first part's SID) so it is sent once.
+import type { NewEvent } from '../../../core/events.js';
+import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
+import { foldState } from '../../../core/state.js';
+import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/thread.js';
+import type { Notifier } from '../../../runtime/channel-module.js';
+import type { ThreadStore } from '../../../store/thread-store.js';
+import type { Logger } from '../../../support/logger.js';
+import type { Secret } from '../../shared/secret.js';
+import { approvalCode } from '../approvals/approval-code.js';
+import { SMS_CHANNEL, smsRequester } from '../sms-thread.js';
+import { smsText, splitSms } from './sms-text.js';
+import type { SmsSender } from './twilio-client.js';
+
+export interface SmsNotifierDeps {
+  store: ThreadStore;
+  sender: SmsSender;
+  codeSecret: Secret;
+  ids: IdSource;
+  clock: Clock;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  humanIntents: (agent: string) => HumanIntents | undefined;
+}
+
+export function createSmsNotifier(deps: SmsNotifierDeps): Notifier {
+  const { store, logger } = deps;
+  // One notify at a time per thread in this process: two would both see the same notification as unsent.
+  const running = new Map<ThreadId, Promise<void>>();
+
+  async function run(threadId: ThreadId): Promise<void> {
+    const thread = await store.load(threadId);
+    const phone = thread === undefined ? undefined : smsRequester(thread.events);
+    if (thread === undefined || phone === undefined) return;
+    const humanIntents = deps.humanIntents(thread.agent) ?? noHumanIntents;
+    for (const event of foldState(thread.events, humanIntents).pendingNotifications) {
+      const code = event.type === 'approval_requested' ? approvalCode(deps.codeSecret, threadId, event.data.callId) : undefined;
+      const text = smsText(event, humanIntents, code);
+      if (text === undefined) continue;
+      const sids: string[] = [];
+      for (const part of splitSms(text)) sids.push(await deps.sender.send(phone, part));
+      const record: NewEvent = {
+        id: deps.ids.eventId(),
+        at: deps.clock.now().toISOString(),
+        type: 'message_sent',
+        data: { channel: SMS_CHANNEL, to: [phone], inResponseTo: event.id, ...(sids[0] !== undefined ? { messageId: sids[0] } : {}) },
+      };
+      await store.append(threadId, [record], { expectedSeq: 'any' });
+      logger.info({ threadId, eventId: event.id, parts: sids.length }, 'sms notification sent');
+    }
+  }
+
+  return {
+    async notify(thread: Pick<Thread, 'id'>) {
+      const previous = running.get(thread.id) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(() => run(thread.id));
+      running.set(thread.id, next);
+      try {
+        await next;
+      } finally {
+        if (running.get(thread.id) === next) running.delete(thread.id);
+      }
+    },
+  };
+}
