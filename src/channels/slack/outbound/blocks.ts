@@ -1,0 +1,74 @@
+// What each notification says on Slack, as Block Kit: a section of text, and for an approval the approve/deny buttons.
+import type { ThreadEvent } from '../../../core/events.js';
+import type { ThreadId } from '../../../core/ids.js';
+import type { HumanIntents } from '../../../core/thread.js';
+import { APPROVE_ACTION, DENY_ACTION } from '../inbound/payloads.js';
+
+export type Block =
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'actions'; block_id: string; elements: Button[] };
+
+export interface Button {
+  type: 'button';
+  action_id: string;
+  text: { type: 'plain_text'; text: string };
+  value: string;
+  style: 'primary' | 'danger';
+}
+
+export interface SlackNotification {
+  text: string;
+  blocks: Block[];
+}
+
+/** Slack's limit on a section's text. */
+const SECTION_LIMIT = 3000;
+
+/** Slack reads `&`, `<` and `>` as markup: a model's words must not become links or mentions. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function section(text: string): Block {
+  const escaped = escapeMrkdwn(text.trim());
+  return { type: 'section', text: { type: 'mrkdwn', text: escaped.length <= SECTION_LIMIT ? escaped : `${escaped.slice(0, SECTION_LIMIT - 1)}…` } };
+}
+
+function plain(text: string): SlackNotification {
+  return { text: text.trim(), blocks: [section(text)] };
+}
+
+function argMessage(args: Record<string, unknown>): string {
+  const message = args['message'];
+  return typeof message === 'string' && message.trim() !== '' ? message : JSON.stringify(args, null, 2);
+}
+
+function button(actionId: string, label: string, value: string, style: Button['style']): Button {
+  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label }, value, style };
+}
+
+/** Undefined for an event that is not something to tell a person. */
+export function slackNotification(event: ThreadEvent, threadId: ThreadId, humanIntents: HumanIntents): SlackNotification | undefined {
+  switch (event.type) {
+    case 'step_decided':
+      if (humanIntents.done.includes(event.data.intent) || humanIntents.ask.includes(event.data.intent)) return plain(argMessage(event.data.args));
+      return undefined;
+    case 'approval_requested': {
+      const value = JSON.stringify({ thread: threadId, call: event.data.callId });
+      const text = `Approval needed before I go ahead:\n\n${event.data.summary.trim()}`;
+      return {
+        text,
+        blocks: [
+          section(text),
+          { type: 'actions', block_id: `approval:${event.data.callId}`, elements: [button(APPROVE_ACTION, 'Approve', value, 'primary'), button(DENY_ACTION, 'Deny', value, 'danger')] },
+        ],
+      };
+    }
+    case 'escalated':
+      return plain(`I need a person to take over this request.\n\nReason: ${event.data.reason}`);
+    case 'thread_failed':
+      return plain(`I could not finish this request.\n\nReason: ${event.data.reason}`);
+    default:
+      return undefined;
+  }
+}
