@@ -70,8 +70,8 @@ const say = async (body: object) => {
 };
 
 describe('registries', () => {
-  it('the registries list the email channel and the Linear Assistant, the assistant first (the default agent)', () => {
-    expect(registeredChannels.map((m) => m.name)).toEqual(['email']);
+  it('the registries list the email and Slack channels and the Linear Assistant, the assistant first (the default agent)', () => {
+    expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'slack']);
     expect(registeredAgents.map((m) => m.name)).toEqual(['linear-assistant']);
   });
 

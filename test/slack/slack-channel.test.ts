@@ -114,6 +114,8 @@ describe('a conversation in Slack', () => {
     const ts = nextTs();
     const body = event({ text: 'Which teams are there?', ts });
     const threadId = await startedThread(await post('/events', body));
+    // The request only wrote the message: the model runs later, in the worker.
+    expect(llm.requests).toHaveLength(0);
     const retry = await post('/events', body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ outcome: { kind: 'duplicate' } });
@@ -182,6 +184,11 @@ describe('a conversation in Slack', () => {
     }
     expect(await threadCount()).toBe(before);
   });
+});
+
+it('refuses to start with Slack turned on but its workspace not named', async () => {
+  const config = readConfig({ DATABASE_URL: ':memory:', SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN });
+  await expect(createContainer(config, { logger: silentLogger, linear: await testWorkspace() })).rejects.toThrow(/SLACK_TEAM_ID is required/);
 });
 
 describe('approvals as buttons', () => {

@@ -20,11 +20,14 @@ const list = z
   .optional()
   .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''));
 
+/** Absent and empty read the same: both are a setting not given. */
+const required = (message: string) => z.string({ error: message }).min(1, message);
+
 const schema = z.object({
-  SLACK_SIGNING_SECRET: z.string().min(1, 'SLACK_SIGNING_SECRET is required'),
-  SLACK_BOT_TOKEN: z.string().min(1, 'SLACK_BOT_TOKEN is required'),
+  SLACK_SIGNING_SECRET: required('SLACK_SIGNING_SECRET is required'),
+  SLACK_BOT_TOKEN: required('SLACK_BOT_TOKEN is required: answers are posted with it'),
   SLACK_API_URL: z.string().url('SLACK_API_URL must be a URL').optional(),
-  SLACK_TEAM_ID: z.string().min(1, 'SLACK_TEAM_ID is required: the workspace whose events are accepted'),
+  SLACK_TEAM_ID: required('SLACK_TEAM_ID is required: the workspace whose events are accepted'),
   SLACK_ALLOWED_USERS: list,
   SLACK_APPROVERS: list,
 });
@@ -34,7 +37,7 @@ export type SlackConfigResult = { ok: true; config: SlackConfig } | { ok: false;
 export function readSlackConfig(env: Record<string, string | undefined>): SlackConfigResult {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    return { ok: false, problem: `Slack settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+    return { ok: false, problem: `Slack settings: ${parsed.error.issues.map((i) => i.message).join('; ')}` };
   }
   const e = parsed.data;
   return {
