@@ -232,3 +232,36 @@ describe('approvals as buttons', () => {
     expect((await post('/interactivity', 'payload=%7Bnope', { contentType: form })).status).toBe(400);
   });
 });
+
+it('an answer Slack refuses (a wrong bot token) is not recorded as sent, so it stays owed', async () => {
+  const config = readConfig({
+    DATABASE_URL: ':memory:',
+    LLM_PROVIDER: 'openai-compatible',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_MODEL: 'stub',
+    PREFETCH_TTL_MS: '0',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: 'xoxb-wrong',
+    SLACK_API_URL: slack.url,
+    SLACK_TEAM_ID: TEAM,
+  });
+  const other = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  try {
+    const body = event({ text: 'hello', ts: nextTs() });
+    const timestamp = String(nowSeconds());
+    const res = await other.app.request('/webhooks/slack/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': sign(timestamp, body) },
+      body,
+    });
+    const threadId = await startedThread(res);
+    llm.script({ intent: 'done_for_now', message: 'Hi.' });
+    const refusedBefore = slack.refused.length;
+    await other.worker.drain();
+    expect(slack.refused.slice(refusedBefore)).toEqual(['invalid_auth']);
+    const events = (await other.store.load(threadId))?.events ?? [];
+    expect(events.some((e) => e.type === 'message_sent')).toBe(false);
+  } finally {
+    await other.close();
+  }
+});
