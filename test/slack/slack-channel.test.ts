@@ -65,11 +65,24 @@ function event(fields: Record<string, unknown>, envelope: Record<string, unknown
   return JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: `Ev${++seq}`, event: { type: 'message', channel_type: 'im', channel: 'D0ALEX', user: ALEX, ...fields }, ...envelope });
 }
 
-function click(user: string, actionId: string, value: string): string {
-  const payload = { type: 'block_actions', team: { id: TEAM }, user: { id: user }, actions: [{ action_id: actionId, value, action_ts: nextTs() }] };
+function click(user: string, actionId: string, value: string, message?: { channel: string; ts: string }): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: TEAM },
+    user: { id: user },
+    actions: [{ action_id: actionId, value, action_ts: nextTs() }],
+    ...(message !== undefined ? { channel: { id: message.channel }, message: { ts: message.ts } } : {}),
+  };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 const form = 'application/x-www-form-urlencoded';
+
+/** The ts of the thread's last posted message (its `slack-out` key is `{channel}:{ts}`): what a click carries. */
+async function lastPostedTs(threadId: ThreadId): Promise<string> {
+  const sent = (await c.store.load(threadId))?.events.filter((e) => e.type === 'message_sent').at(-1);
+  const key = sent?.type === 'message_sent' ? sent.data.messageId : undefined;
+  return key?.split(':')[1] ?? '';
+}
 
 async function threadCount(): Promise<number> {
   return (await c.store.list()).threads.length;
@@ -203,6 +216,8 @@ describe('approvals as buttons', () => {
     const actions = (request?.['blocks'] as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions');
     expect(actions?.elements?.map((e) => e.action_id)).toEqual(['approve', 'deny']);
     const value = actions?.elements?.[0]?.value ?? '';
+    const clicked = { channel: 'D0ALEX', ts: await lastPostedTs(threadId) };
+    expect(clicked.ts).toMatch(/^1700000100\./);
     const seqBefore = (await c.store.load(threadId))?.events.length;
 
     const intern = await post('/interactivity', click(ALEX, 'approve', value), { contentType: form });
@@ -210,8 +225,14 @@ describe('approvals as buttons', () => {
     expect(await intern.json()).toEqual({ outcome: { kind: 'ignored', reason: 'not_an_approver' } });
     expect((await c.store.load(threadId))?.events.length).toBe(seqBefore);
 
-    const boss = await post('/interactivity', click(BOSS, 'approve', value), { contentType: form });
+    const callsBefore = slack.calls.length;
+    const boss = await post('/interactivity', click(BOSS, 'approve', value, clicked), { contentType: form });
     expect(await boss.json()).toEqual({ outcome: { kind: 'resumed', threadId } });
+    // After the ack, the clicked message loses its buttons and says who decided.
+    const update = await slack.waitForCall('chat.update', callsBefore);
+    expect(update.body).toMatchObject({ channel: 'D0ALEX', ts: clicked.ts });
+    expect(JSON.stringify(update.body['blocks'])).not.toContain('"actions"');
+    expect(JSON.stringify(update.body['blocks'])).toContain(`Approved by <@${BOSS}>.`);
     expect((await c.store.load(threadId))?.events.at(-1)).toMatchObject({ type: 'approval_granted' });
     const afterDecision = (await c.store.load(threadId))?.events.length;
     expect((await (await post('/interactivity', click(BOSS, 'approve', value), { contentType: form })).json())).toMatchObject({ outcome: { kind: 'ignored' } });

@@ -1,7 +1,8 @@
-// A Slack Web API double on 127.0.0.1: checks what we send to chat.postMessage (POST, bearer token, JSON, channel,
-// text, Block Kit shape) the way Slack would refuse it, records every call, and answers with a fresh ts.
+// A Slack Web API double on 127.0.0.1: checks what we send to chat.postMessage and chat.update (POST, bearer token,
+// JSON, channel, ts, text, Block Kit shape) the way Slack would refuse it, records every call, and answers with a fresh ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SlackCall {
   method: string;
@@ -15,14 +16,19 @@ export interface SlackApi {
   readonly calls: readonly SlackCall[];
   /** Refused calls with Slack's error code. */
   readonly refused: readonly string[];
+  /** Resolves with the first accepted call of `method` after the first `after` calls; rejects after a bounded wait. */
+  waitForCall(method: string, after: number): Promise<SlackCall>;
   close(): Promise<void>;
 }
 
 const blockTypes = new Set(['section', 'actions']);
 
-/** Slack's own error code for what is wrong with a chat.postMessage body, or undefined when it is fine. */
-function problemOf(body: Record<string, unknown>): string | undefined {
+const methods = new Set(['chat.postMessage', 'chat.update']);
+
+/** Slack's own error code for what is wrong with a chat.postMessage / chat.update body, or undefined when it is fine. */
+function problemOf(method: string, body: Record<string, unknown>): string | undefined {
   if (typeof body['channel'] !== 'string' || body['channel'] === '') return 'channel_not_found';
+  if (method === 'chat.update' && (typeof body['ts'] !== 'string' || body['ts'] === '')) return 'message_not_found';
   if (typeof body['text'] !== 'string' || body['text'] === '') return 'no_text';
   const blocks = body['blocks'];
   if (blocks === undefined) return undefined;
@@ -68,7 +74,7 @@ export async function startSlackApi(options: { token: string }): Promise<SlackAp
         answer(res, 200, { ok: false, error });
       };
       if (req.method !== 'POST') return fail('method_not_allowed');
-      if (method !== 'chat.postMessage') return fail('unknown_method');
+      if (!methods.has(method)) return fail('unknown_method');
       if (req.headers.authorization !== `Bearer ${options.token}`) return fail('invalid_auth');
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return fail('invalid_content_type');
       let body: unknown;
@@ -78,10 +84,11 @@ export async function startSlackApi(options: { token: string }): Promise<SlackAp
         return fail('invalid_json');
       }
       if (typeof body !== 'object' || body === null) return fail('invalid_json');
-      const problem = problemOf(body as Record<string, unknown>);
+      const problem = problemOf(method, body as Record<string, unknown>);
       if (problem !== undefined) return fail(problem);
       calls.push({ method, body: body as Record<string, unknown> });
-      answer(res, 200, { ok: true, channel: (body as Record<string, unknown>)['channel'], ts: `1700000100.${String(next++).padStart(6, '0')}` });
+      const fields = body as Record<string, unknown>;
+      answer(res, 200, { ok: true, channel: fields['channel'], ts: method === 'chat.update' ? fields['ts'] : `1700000100.${String(next++).padStart(6, '0')}` });
     })().catch(() => answer(res, 500, { ok: false, error: 'internal_error' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,6 +97,14 @@ export async function startSlackApi(options: { token: string }): Promise<SlackAp
     url: `http://127.0.0.1:${port}/api`,
     calls,
     refused,
+    async waitForCall(method, after) {
+      for (let i = 0; i < 500; i++) {
+        const call = calls.slice(after).find((c) => c.method === method);
+        if (call !== undefined) return call;
+        await sleep(10);
+      }
+      throw new Error(`no ${method} call arrived`);
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

@@ -1,10 +1,12 @@
 // The Slack channel as a module, on when SLACK_SIGNING_SECRET is set: the Events API and interactivity webhooks, and
-// the notifier that answers in the Slack thread. Invalid Slack settings stop the start with the exact problem.
+// the notifier that answers in the Slack thread, and the clicked approval updated with the decision after the ack. Invalid Slack settings stop the start with the exact problem.
 import type { MayApprove } from '../../core/human-input.js';
 import type { ChannelModule, OpenedChannel } from '../../runtime/channel-module.js';
 import { readSlackConfig, type SlackConfig } from './config.js';
 import { createSlackIntake } from './inbound/intake.js';
 import { createSlackWebhooks } from './inbound/webhooks.js';
+import { createAfterAck } from './outbound/after-ack.js';
+import { decidedApproval } from './outbound/blocks.js';
 import { createSlackNotifier } from './outbound/notifier.js';
 import { createSlackWebApi } from './outbound/web-api.js';
 import { SLACK_CHANNEL } from './slack-message.js';
@@ -22,13 +24,22 @@ export const slackChannel: ChannelModule = {
     if (!result.ok) throw new Error(result.problem);
     const config = result.config;
     const logger = deps.logger.child({ channel: SLACK_CHANNEL });
-    const intake = createSlackIntake({ intake: deps.intake, store: deps.store, config, agent: deps.agent, humanIntents: deps.humanIntents, logger });
     const api = createSlackWebApi({ apiUrl: config.apiUrl, botToken: config.botToken });
+    const afterAck = createAfterAck(logger);
+    const intake = createSlackIntake({
+      intake: deps.intake,
+      store: deps.store,
+      config,
+      agent: deps.agent,
+      humanIntents: deps.humanIntents,
+      logger,
+      onDecided: (d) => afterAck.run('chat.update', () => api.updateMessage({ channel: d.channel, ts: d.ts, ...decidedApproval(d.summary, d.approve, d.user) })),
+    });
     return {
       mounts: { '/webhooks/slack': createSlackWebhooks({ intake, config, clock: deps.clock, logger }) },
       approvers: { [SLACK_CHANNEL]: slackApprovers(config) },
       notifier: createSlackNotifier({ store: deps.store, api, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents }),
-      sources: [],
+      sources: [afterAck],
     };
   },
 };

@@ -25,6 +25,9 @@ export const blockActionsSchema = z.object({
   team: z.object({ id: z.string() }),
   user: z.object({ id: z.string() }),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).min(1),
+  /** Where the clicked message is: so it can be updated with the decision. */
+  channel: z.object({ id: z.string() }).optional(),
+  message: z.object({ ts: z.string() }).optional(),
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
 

@@ -72,3 +72,10 @@ export function slackNotification(event: ThreadEvent, threadId: ThreadId, humanI
       return undefined;
   }
 }
+
+/** The approval message once decided: the request without its buttons, and who decided. */
+export function decidedApproval(summary: string, approve: boolean, user: string): SlackNotification {
+  const request = `Approval needed before I go ahead:\n\n${summary.trim()}`;
+  const verdict = `${approve ? 'Approved' : 'Denied'} by <@${escapeMrkdwn(user)}>.`;
+  return { text: `${request}\n\n${verdict}`, blocks: [section(request), { type: 'section', text: { type: 'mrkdwn', text: verdict } }] };
+}
