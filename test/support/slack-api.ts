@@ -98,12 +98,13 @@ export async function startSlackApi(options: { token: string }): Promise<SlackAp
     calls,
     refused,
     async waitForCall(method, after) {
-      for (let i = 0; i < 500; i++) {
+      // Bounded: 20 s, far past any local round trip even on a loaded machine.
+      for (let i = 0; i < 2000; i++) {
         const call = calls.slice(after).find((c) => c.method === method);
         if (call !== undefined) return call;
         await sleep(10);
       }
-      throw new Error(`no ${method} call arrived`);
+      throw new Error(`no ${method} call arrived; accepted: ${calls.map((c) => c.method).join(', ')}; refused: ${refused.join(', ')}`);
     },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };

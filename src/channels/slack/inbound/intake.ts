@@ -37,6 +37,16 @@ export interface SlackIntakeDeps {
   agent: string;
   humanIntents: (agent: string) => HumanIntents | undefined;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** Told of each decision taken by a click, with the clicked message: to show the decision there. */
+  onDecided?: (decision: ClickedDecision) => void;
+}
+
+export interface ClickedDecision {
+  channel: string;
+  ts: string;
+  approve: boolean;
+  user: string;
+  summary: string;
 }
 
 export interface SlackIntake {
@@ -114,7 +124,8 @@ export function createSlackIntake(deps: SlackIntakeDeps): SlackIntake {
       }
       const thread = await store.load(threadId);
       const state = thread === undefined ? undefined : foldState(thread.events, deps.humanIntents(thread.agent) ?? noHumanIntents);
-      if (thread === undefined || state?.pendingApproval?.data.callId !== callId) return ignore('stale_action', { threadId, callId });
+      const pending = state?.pendingApproval;
+      if (thread === undefined || pending?.data.callId !== callId) return ignore('stale_action', { threadId, callId });
       const input: HumanInput = approve
         ? { kind: 'decision', approve: true, callId }
         : { kind: 'decision', approve: false, callId, reason: 'denied in Slack' };
@@ -128,6 +139,9 @@ export function createSlackIntake(deps: SlackIntakeDeps): SlackIntake {
       });
       if (outcome.kind === 'duplicate') return { kind: 'duplicate' };
       logger.info({ threadId, user, approve }, 'slack approval decided');
+      if (payload.channel !== undefined && payload.message !== undefined) {
+        deps.onDecided?.({ channel: payload.channel.id, ts: payload.message.ts, approve, user, summary: pending.data.summary });
+      }
       return { kind: 'resumed', threadId };
     },
   };
