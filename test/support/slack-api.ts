@@ -1,4 +1,4 @@
-// A Slack Web API double on 127.0.0.1: checks what we send to chat.postMessage and chat.update (POST, bearer token,
+// A Slack Web API double on 127.0.0.1: checks what we send to chat.postMessage, chat.update and views.open (POST, bearer token,
 // JSON, channel, ts, text, Block Kit shape) the way Slack would refuse it, records every call, and answers with a fresh ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,10 +23,15 @@ export interface SlackApi {
 
 const blockTypes = new Set(['section', 'actions']);
 
-const methods = new Set(['chat.postMessage', 'chat.update']);
+const methods = new Set(['chat.postMessage', 'chat.update', 'views.open']);
 
 /** Slack's own error code for what is wrong with a chat.postMessage / chat.update body, or undefined when it is fine. */
 function problemOf(method: string, body: Record<string, unknown>): string | undefined {
+  if (method === 'views.open') {
+    const view = body['view'] as Record<string, unknown> | undefined;
+    if (typeof body['trigger_id'] !== 'string' || body['trigger_id'] === '') return 'invalid_trigger_id';
+    return view?.['type'] === 'modal' && (view['title'] as Record<string, unknown> | undefined)?.['type'] === 'plain_text' && Array.isArray(view['blocks']) ? undefined : 'invalid_arguments';
+  }
   if (typeof body['channel'] !== 'string' || body['channel'] === '') return 'channel_not_found';
   if (method === 'chat.update' && (typeof body['ts'] !== 'string' || body['ts'] === '')) return 'message_not_found';
   if (typeof body['text'] !== 'string' || body['text'] === '') return 'no_text';

@@ -6,7 +6,7 @@ import { readSlackConfig, type SlackConfig } from './config.js';
 import { createSlackIntake } from './inbound/intake.js';
 import { createSlackWebhooks } from './inbound/webhooks.js';
 import { createAfterAck } from './outbound/after-ack.js';
-import { decidedApproval } from './outbound/blocks.js';
+import { decidedApproval, denyReasonModal } from './outbound/blocks.js';
 import { createSlackNotifier } from './outbound/notifier.js';
 import { createSlackWebApi } from './outbound/web-api.js';
 import { SLACK_CHANNEL } from './slack-message.js';
@@ -34,6 +34,7 @@ export const slackChannel: ChannelModule = {
       humanIntents: deps.humanIntents,
       logger,
       onDecided: (d) => afterAck.run('chat.update', () => api.updateMessage({ channel: d.channel, ts: d.ts, ...decidedApproval(d.summary, d.approve, d.user) })),
+      onDenyClicked: (d) => afterAck.run('views.open', () => api.openView(d.triggerId, denyReasonModal(d.context, d.summary))),
     });
     return {
       mounts: { '/webhooks/slack': createSlackWebhooks({ intake, config, clock: deps.clock, logger }) },

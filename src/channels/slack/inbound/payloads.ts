@@ -25,11 +25,39 @@ export const blockActionsSchema = z.object({
   team: z.object({ id: z.string() }),
   user: z.object({ id: z.string() }),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() })).min(1),
+  /** Lets us open a modal for a few seconds after the click (the deny reason). */
+  trigger_id: z.string().optional(),
   /** Where the clicked message is: so it can be updated with the decision. */
   channel: z.object({ id: z.string() }).optional(),
   message: z.object({ ts: z.string() }).optional(),
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+export const DENY_REASON_VIEW = 'deny_reason';
+export const REASON_BLOCK = 'reason';
+export const REASON_INPUT = 'reason';
+
+/** The deny-reason modal, submitted. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  team: z.object({ id: z.string() }),
+  user: z.object({ id: z.string() }),
+  view: z.object({
+    callback_id: z.string(),
+    private_metadata: z.string(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullish() }))) }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+
+export const interactionSchema = z.discriminatedUnion('type', [blockActionsSchema, viewSubmissionSchema]);
+
+/** What the deny-reason modal carries through Slack: the approval, and the message to update once decided. */
+export const denyContextSchema = approvalValueSchemaFields().extend({ channel: z.string().optional(), ts: z.string().optional() });
+
+function approvalValueSchemaFields() {
+  return z.object({ thread: z.string(), call: z.string() });
+}
 
 /** What an approval button carries: the thread and the call it was shown for. */
 export const approvalValueSchema = z.object({ thread: z.string(), call: z.string() });

@@ -11,7 +11,7 @@ import type { Clock } from '../../../core/ids.js';
 import type { Logger } from '../../../support/logger.js';
 import type { SlackConfig } from '../config.js';
 import type { SlackIntake, SlackOutcome } from './intake.js';
-import { blockActionsSchema, eventsEnvelopeSchema } from './payloads.js';
+import { eventsEnvelopeSchema, interactionSchema } from './payloads.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySlackSignature } from './signature.js';
 
 export interface SlackWebhookDeps {
@@ -91,9 +91,22 @@ export function createSlackWebhooks(deps: SlackWebhookDeps): Hono {
     const request = await verified(c);
     if (!request.ok) return request.response;
     const payload = new URLSearchParams(request.body.toString('utf8')).get('payload');
-    const parsed = blockActionsSchema.safeParse(parseJson(payload ?? undefined));
-    if (!parsed.success) return failure(c, 400, 'malformed', 'not a block_actions payload in a payload= form field');
-    return deliver(c, () => deps.intake.action(parsed.data));
+    const parsed = interactionSchema.safeParse(parseJson(payload ?? undefined));
+    if (!parsed.success) return failure(c, 400, 'malformed', 'not a block_actions or view_submission payload in a payload= form field');
+    const interaction = parsed.data;
+    switch (interaction.type) {
+      case 'block_actions':
+        return deliver(c, () => deps.intake.action(interaction));
+      case 'view_submission': {
+        const response = await deliver(c, () => deps.intake.denyReason(interaction));
+        // Slack closes the modal on an empty 200; any other body there is read as instructions for the modal.
+        return response.status === 200 ? c.body(null, 200) : response;
+      }
+      default: {
+        const unreachable: never = interaction;
+        throw new Error(`unknown interaction ${JSON.stringify(unreachable)}`);
+      }
+    }
   });
 
   app.onError((error, c) => {

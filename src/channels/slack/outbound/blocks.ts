@@ -2,7 +2,7 @@
 import type { ThreadEvent } from '../../../core/events.js';
 import type { ThreadId } from '../../../core/ids.js';
 import type { HumanIntents } from '../../../core/thread.js';
-import { APPROVE_ACTION, DENY_ACTION } from '../inbound/payloads.js';
+import { APPROVE_ACTION, DENY_ACTION, DENY_REASON_VIEW, REASON_BLOCK, REASON_INPUT } from '../inbound/payloads.js';
 
 export type Block =
   | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
@@ -78,4 +78,20 @@ export function decidedApproval(summary: string, approve: boolean, user: string)
   const request = `Approval needed before I go ahead:\n\n${summary.trim()}`;
   const verdict = `${approve ? 'Approved' : 'Denied'} by <@${escapeMrkdwn(user)}>.`;
   return { text: `${request}\n\n${verdict}`, blocks: [section(request), { type: 'section', text: { type: 'mrkdwn', text: verdict } }] };
+}
+
+/** The modal a deny click opens: the request, and a box for the reason the model is told. */
+export function denyReasonModal(context: string, summary: string): object {
+  return {
+    type: 'modal',
+    callback_id: DENY_REASON_VIEW,
+    private_metadata: context,
+    title: { type: 'plain_text', text: 'Deny' },
+    submit: { type: 'plain_text', text: 'Deny' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(summary),
+      { type: 'input', block_id: REASON_BLOCK, optional: true, label: { type: 'plain_text', text: 'Why?' }, element: { type: 'plain_text_input', action_id: REASON_INPUT, multiline: true } },
+    ],
+  };
 }

@@ -1,4 +1,4 @@
-// The Slack Web API calls we make (`chat.postMessage`, `chat.update`), over fetch with the bot token; `ok: false` is an error.
+// The Slack Web API calls we make (`chat.postMessage`, `chat.update`, `views.open`), over fetch with the bot token; `ok: false` is an error.
 import { z } from 'zod';
 import { HardwayError } from '../../../core/errors.js';
 import type { Secret } from '../../shared/secret.js';
@@ -23,6 +23,8 @@ export interface SlackWebApi {
   /** The posted message's ts. */
   postMessage(message: PostMessage): Promise<string>;
   updateMessage(message: UpdateMessage): Promise<void>;
+  /** Opens a modal for the person who just clicked (`trigger_id` lives a few seconds). */
+  openView(triggerId: string, view: object): Promise<void>;
 }
 
 const replySchema = z.object({ ok: z.boolean(), ts: z.string().optional(), error: z.string().optional() });
@@ -56,6 +58,9 @@ export function createSlackWebApi(deps: { apiUrl: string; botToken: Secret; fetc
     },
     async updateMessage(message) {
       await call('chat.update', { channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks });
+    },
+    async openView(triggerId, view) {
+      await call('views.open', { trigger_id: triggerId, view });
     },
   };
 }
