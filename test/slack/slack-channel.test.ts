@@ -248,6 +248,46 @@ describe('approvals as buttons', () => {
     expect((await c.store.load(threadId))?.events.length).toBe(done);
   });
 
+  it('Deny opens a modal for the reason; its submission records the denial with that reason, which the model is told', async () => {
+    const team = (await c.linear.listTeams())[0]!;
+    const ts = nextTs();
+    llm.script({ intent: 'create_issue', issue: { title: 'Paint the office', team_id: team.id } });
+    const threadId = await startedThread(await post('/events', event({ text: 'File "Paint the office"', ts })));
+    await c.worker.drain();
+    const blocks = slack.calls.at(-1)?.body['blocks'] as Array<{ type: string; elements?: Array<{ value: string }> }>;
+    const value = blocks.find((b) => b.type === 'actions')?.elements?.[1]?.value ?? '';
+    const message = { channel: 'D0ALEX', ts: await lastPostedTs(threadId) };
+    const eventsBefore = (await c.store.load(threadId))?.events.length;
+
+    const callsBefore = slack.calls.length;
+    const payload = JSON.parse(new URLSearchParams(click(BOSS, 'deny', value, message)).get('payload') ?? '{}') as Record<string, unknown>;
+    const denyClick = await post('/interactivity', new URLSearchParams({ payload: JSON.stringify({ ...payload, trigger_id: 'trig-1' }) }).toString(), { contentType: form });
+    expect(await denyClick.json()).toEqual({ outcome: { kind: 'reason_asked' } });
+    expect((await c.store.load(threadId))?.events.length).toBe(eventsBefore);
+    const opened = await slack.waitForCall('views.open', callsBefore);
+    expect(opened.body).toMatchObject({ trigger_id: 'trig-1', view: { type: 'modal', callback_id: 'deny_reason' } });
+    const metadata = (opened.body['view'] as { private_metadata: string }).private_metadata;
+
+    const submission = {
+      type: 'view_submission',
+      team: { id: TEAM },
+      user: { id: BOSS },
+      view: { callback_id: 'deny_reason', private_metadata: metadata, state: { values: { reason: { reason: { type: 'plain_text_input', value: 'Facilities owns painting' } } } } },
+    };
+    const submitted = await post('/interactivity', new URLSearchParams({ payload: JSON.stringify(submission) }).toString(), { contentType: form });
+    expect(submitted.status).toBe(200);
+    expect(await submitted.text()).toBe('');
+    expect((await c.store.load(threadId))?.events.at(-1)).toMatchObject({ type: 'approval_denied', data: { reason: 'Facilities owns painting' } });
+    const update = await slack.waitForCall('chat.update', callsBefore);
+    expect(update.body).toMatchObject({ channel: 'D0ALEX', ts: message.ts });
+    expect(JSON.stringify(update.body['blocks'])).toContain(`Denied by <@${BOSS}>.`);
+
+    llm.script({ intent: 'done_for_now', message: 'Understood, not filed.' });
+    await c.worker.drain();
+    expect(llm.requests.at(-1)?.prompt).toContain('Facilities owns painting');
+    expect((await c.linear.searchIssues({ query: 'Paint the office' })).map((i) => i.title)).not.toContain('Paint the office');
+  });
+
   it('refuses an unsigned click with 401 and a signed click that is not a payload form with 400', async () => {
     expect((await post('/interactivity', click(BOSS, 'approve', '{}'), { contentType: form, signature: 'v0=00' })).status).toBe(401);
     expect((await post('/interactivity', 'payload=%7Bnope', { contentType: form })).status).toBe(400);
