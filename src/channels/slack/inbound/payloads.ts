@@ -53,11 +53,7 @@ export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
 export const interactionSchema = z.discriminatedUnion('type', [blockActionsSchema, viewSubmissionSchema]);
 
 /** What the deny-reason modal carries through Slack: the approval, and the message to update once decided. */
-export const denyContextSchema = approvalValueSchemaFields().extend({ channel: z.string().optional(), ts: z.string().optional() });
-
-function approvalValueSchemaFields() {
-  return z.object({ thread: z.string(), call: z.string() });
-}
+export const denyContextSchema = z.object({ thread: z.string(), call: z.string(), channel: z.string().optional(), ts: z.string().optional() });
 
 /** What an approval button carries: the thread and the call it was shown for. */
 export const approvalValueSchema = z.object({ thread: z.string(), call: z.string() });
