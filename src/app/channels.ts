@@ -1,9 +1,11 @@
 // Every channel this process can serve, one line each; each turns itself on from its own settings.
 import { emailChannel } from '../channels/email/module.js';
 import { smsChannel } from '../channels/sms/module.js';
+import { slackChannel } from '../channels/slack/module.js';
 import type { ChannelModule } from '../runtime/channel-module.js';
 
 export const channels: readonly ChannelModule[] = [
   emailChannel,
   smsChannel,
+  slackChannel,
 ];

@@ -8,7 +8,9 @@ export type ErrorCode =
   | 'thread_exists'
   | 'invalid_input'
   | 'config'
-  | 'invalid_state';
+  | 'invalid_state'
+  /** A channel's provider refused or could not take a message we sent (the retry flag says whether to try again). */
+  | 'channel_delivery';
 
 export class HardwayError extends Error {
   readonly [marker] = true;

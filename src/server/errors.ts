@@ -13,6 +13,7 @@ const statusByCode: Record<ErrorCode, ContentfulStatusCode> = {
   thread_exists: 409,
   lease_lost: 409,
   config: 500,
+  channel_delivery: 502,
 };
 
 export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, retry = false): Response {

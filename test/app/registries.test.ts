@@ -70,8 +70,8 @@ const say = async (body: object) => {
 };
 
 describe('registries', () => {
-  it('the registries list the email and SMS channels and the Linear Assistant, the assistant first (the default agent)', () => {
-    expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'sms']);
+  it('the registries list the email, SMS and Slack channels and the Linear Assistant, the assistant first (the default agent)', () => {
+    expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'sms', 'slack']);
     expect(registeredAgents.map((m) => m.name)).toEqual(['linear-assistant']);
   });
 
