@@ -21,6 +21,7 @@ import { notificationContent, type NotificationContent } from './notification-em
 import { approversOf, firstEmail } from '../thread-people.js';
 import { OUTBOUND_SOURCE } from '../inbound/thread-mapping.js';
 import { threadReplyAddress } from '../thread-token.js';
+import { oneAtATime } from '../../shared/one-at-a-time.js';
 
 export type NotifierConfig = Pick<
   EmailConfig,
@@ -84,8 +85,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   const { store, mailer, config, logger } = deps;
   const approvalPath = deps.approvalPath ?? '/approvals';
   const domain = domainOf(config.address);
-  // One notify at a time per thread in this process: two would both see the same notification as unsent.
-  const running = new Map<ThreadId, Promise<NotifyResult>>();
+  const serially = oneAtATime<ThreadId, NotifyResult>();
 
   interface Letter {
     to: string[];
@@ -177,16 +177,9 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   }
 
   return {
-    async notify(target) {
+    notify(target) {
       const threadId = typeof target === 'string' ? target : target.id;
-      const previous = running.get(threadId) ?? Promise.resolve<NotifyResult>({ kind: 'notified', sent: [] });
-      const next = previous.catch(() => undefined).then(() => run(threadId));
-      running.set(threadId, next);
-      try {
-        return await next;
-      } finally {
-        if (running.get(threadId) === next) running.delete(threadId);
-      }
+      return serially(threadId, () => run(threadId));
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   denyContextSchema,
   REASON_BLOCK,
   REASON_INPUT,
+  parseJson,
   type BlockActions,
   type SlackEvent,
   type ViewSubmission,
@@ -194,13 +195,4 @@ export function createSlackIntake(deps: SlackIntakeDeps): SlackIntake {
       return decide(payload.user.id, target, false, reason !== undefined && reason !== '' ? reason : 'denied in Slack', message);
     },
   };
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -60,3 +60,13 @@ export const approvalValueSchema = z.object({ thread: z.string(), call: z.string
 
 export const APPROVE_ACTION = 'approve';
 export const DENY_ACTION = 'deny';
+
+/** JSON text as a value for a schema to check, or undefined when it is not JSON at all. */
+export function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

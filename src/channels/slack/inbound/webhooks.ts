@@ -11,7 +11,7 @@ import type { Clock } from '../../../core/ids.js';
 import type { Logger } from '../../../support/logger.js';
 import type { SlackConfig } from '../config.js';
 import type { SlackIntake, SlackOutcome } from './intake.js';
-import { eventsEnvelopeSchema, interactionSchema } from './payloads.js';
+import { eventsEnvelopeSchema, interactionSchema, parseJson } from './payloads.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySlackSignature } from './signature.js';
 
 export interface SlackWebhookDeps {
@@ -115,13 +115,4 @@ export function createSlackWebhooks(deps: SlackWebhookDeps): Hono {
   });
 
   return app;
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -9,6 +9,7 @@ import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/th
 import type { Notifier } from '../../../runtime/channel-module.js';
 import type { ThreadStore } from '../../../store/thread-store.js';
 import type { Logger } from '../../../support/logger.js';
+import { oneAtATime } from '../../shared/one-at-a-time.js';
 import { messageKey, OUTBOUND_SOURCE, SLACK_CHANNEL, slackPlaceOf } from '../slack-message.js';
 import { slackNotification } from './blocks.js';
 import type { SlackWebApi } from './web-api.js';
@@ -24,8 +25,7 @@ export interface SlackNotifierDeps {
 
 export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   const { store, logger } = deps;
-  // One notify at a time per thread in this process: two would both see the same notification as unsent.
-  const running = new Map<ThreadId, Promise<void>>();
+  const serially = oneAtATime<ThreadId, void>();
 
   async function run(threadId: ThreadId): Promise<void> {
     const thread = await store.load(threadId);
@@ -49,16 +49,6 @@ export function createSlackNotifier(deps: SlackNotifierDeps): Notifier {
   }
 
   return {
-    async notify(target: Pick<Thread, 'id'>) {
-      const threadId = target.id;
-      const previous = running.get(threadId) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => run(threadId));
-      running.set(threadId, next);
-      try {
-        await next;
-      } finally {
-        if (running.get(threadId) === next) running.delete(threadId);
-      }
-    },
+    notify: (target: Pick<Thread, 'id'>) => serially(target.id, () => run(target.id)),
   };
 }

@@ -7,6 +7,7 @@ import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/th
 import type { Notifier } from '../../../runtime/channel-module.js';
 import type { ThreadStore } from '../../../store/thread-store.js';
 import type { Logger } from '../../../support/logger.js';
+import { oneAtATime } from '../../shared/one-at-a-time.js';
 import type { Secret } from '../../shared/secret.js';
 import { approvalCode } from '../approvals/approval-code.js';
 import { SMS_CHANNEL, smsRequester } from '../sms-thread.js';
@@ -25,8 +26,7 @@ export interface SmsNotifierDeps {
 
 export function createSmsNotifier(deps: SmsNotifierDeps): Notifier {
   const { store, logger } = deps;
-  // One notify at a time per thread in this process: two would both see the same notification as unsent.
-  const running = new Map<ThreadId, Promise<void>>();
+  const serially = oneAtATime<ThreadId, void>();
 
   async function run(threadId: ThreadId): Promise<void> {
     const thread = await store.load(threadId);
@@ -51,15 +51,6 @@ export function createSmsNotifier(deps: SmsNotifierDeps): Notifier {
   }
 
   return {
-    async notify(thread: Pick<Thread, 'id'>) {
-      const previous = running.get(thread.id) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => run(thread.id));
-      running.set(thread.id, next);
-      try {
-        await next;
-      } finally {
-        if (running.get(thread.id) === next) running.delete(thread.id);
-      }
-    },
+    notify: (thread: Pick<Thread, 'id'>) => serially(thread.id, () => run(thread.id)),
   };
 }
