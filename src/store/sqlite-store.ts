@@ -237,17 +237,13 @@ class SqliteThreadStore implements ThreadStore {
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const op of batch) {
-        if (batch.length === 1) {
-          outcomes.push(this.attempt(op.fn));
-          continue;
-        }
         this.db.exec('SAVEPOINT batched');
         const outcome = this.attempt(op.fn);
         this.db.exec(outcome.ok ? 'RELEASE batched' : 'ROLLBACK TO batched; RELEASE batched');
         outcomes.push(outcome);
       }
-      if (batch.length === 1 && outcomes[0]?.ok === false) this.db.exec('ROLLBACK');
-      else this.db.exec('COMMIT');
+      // When every write was rolled back the commit changes nothing and costs no fsync.
+      this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       for (const op of batch) op.reject(error);

@@ -50,8 +50,6 @@ export type IntakeOutcome =
   | { kind: 'duplicate' }
   | { kind: 'dropped'; reason: DropReason; detail?: string };
 
-/** The channel name on what arrives by email (and through the approval link sent by email). */
-
 export type IntakeConfig = Pick<
   EmailConfig,
   'address' | 'allowedSenders' | 'approvers' | 'trustedAuthservId' | 'tokenSecret' | 'maxBytes'
