@@ -49,8 +49,8 @@ export const agentActivityDocument = linearDocument(
 export const agentActivityDocuments: readonly LinearDocument<unknown>[] = [agentActivityCreateDocument, agentActivityDocument];
 
 export interface AgentActivitiesOptions {
-  /** Sent raw in `Authorization`, as Linear expects an API key (an OAuth app token would be `Bearer …`). */
-  apiKey: string;
+  /** An API key is sent raw in `Authorization`, an OAuth token (the app's, actor=app) as `Bearer …`. */
+  credential: { kind: 'apiKey' | 'accessToken'; value: string };
   apiUrl?: string;
   timeoutMs?: number;
   retries?: number;
@@ -76,7 +76,8 @@ export function createAgentActivities(options: AgentActivitiesOptions): AgentAct
 
   async function send<R>(document: LinearDocument<R>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
     const deadline = AbortSignal.timeout(timeoutMs);
-    const client = new LinearClient({ apiKey: options.apiKey, apiUrl, signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]) });
+    const auth = options.credential.kind === 'apiKey' ? { apiKey: options.credential.value } : { accessToken: options.credential.value };
+    const client = new LinearClient({ ...auth, apiUrl, signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]) });
     let data: unknown;
     try {
       data = (await client.client.rawRequest(document.text, variables)).data;

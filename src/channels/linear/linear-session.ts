@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import type { EventOf, MessageReceived, ThreadEvent } from '../../core/events.js';
 import type { Opening } from '../../core/human-input.js';
-import type { JsonObject } from '../../core/json.js';
 import type { RenderedEvent, RenderProfile } from '../../core/render.js';
 import { emitLeanYaml, emitYaml } from '../../core/yaml.js';
 import type { AgentSessionEvent } from './inbound/payloads.js';
@@ -44,7 +43,7 @@ export function sessionOpening(event: AgentSessionEvent): Opening {
     ...(event.promptContext ? { promptContext: event.promptContext } : {}),
   };
   const text = session.comment?.body ?? event.promptContext ?? (issue ? `${issue.identifier}: ${issue.title}` : 'A Linear agent session started.');
-  return { kind: 'message', text, ...(session.comment ? { metadata: { messageId: session.comment.id } } : {}), meta: meta as unknown as JsonObject };
+  return { kind: 'message', text, ...(session.comment ? { metadata: { messageId: session.comment.id } } : {}), meta };
 }
 
 function metaOf(data: MessageReceived): SessionMeta | undefined {

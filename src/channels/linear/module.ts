@@ -36,7 +36,7 @@ export const linearChannel: ChannelModule = {
     const logger = deps.logger.child({ channel: LINEAR_CHANNEL });
     const activities = createSessionActivities({
       store: deps.store,
-      activities: createAgentActivities({ apiKey: config.apiKey.reveal(), ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), clock: deps.clock }),
+      activities: createAgentActivities({ credential: { kind: config.credential.kind, value: config.credential.secret.reveal() }, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}), clock: deps.clock }),
       ids: deps.ids,
       clock: deps.clock,
       logger,
