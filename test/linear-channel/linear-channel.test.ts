@@ -35,6 +35,7 @@ beforeAll(async () => {
     LLM_MODEL: 'stub',
     PREFETCH_TTL_MS: '0',
     APPROVAL_INTENTS: 'create_issue',
+    MAX_CONSECUTIVE_ERRORS: '2',
     LINEAR_WEBHOOK_SECRET: WEBHOOK_SECRET,
     LINEAR_API_KEY: linear.apiKey,
     LINEAR_API_URL: linear.url,
@@ -295,6 +296,16 @@ describe('an agent session in Linear', () => {
     expect(events.some((e) => e.type === 'step_decided')).toBe(false);
     expect((await c.store.list({ status: 'done' })).threads.map((t) => t.id)).toContain(threadId);
     expect(linear.activities.bySession(sessionId).at(-1)?.content).toEqual({ type: 'response', body: STOPPED_RESPONSE });
+  });
+
+  it('posts an error when a guard escalates the thread to a person', async () => {
+    const sessionId = randomUUID();
+    llm.script('not a step', 'still not a step');
+    const threadId = await start(sessionId);
+    await c.worker.drain();
+    expect((await c.store.load(threadId))?.events.at(-2)?.type).toBe('escalated');
+    expect(types(sessionId)).toEqual(['thought', 'error']);
+    expect(String(linear.activities.bySession(sessionId).at(-1)?.content.body)).toContain('I need a person to take over');
   });
 
   it('retries an activity whose answer was lost with the same id: Linear shows it once', async () => {
