@@ -227,8 +227,12 @@ describe('an agent session in Linear', () => {
     expect(prompt).toContain('The fridge is empty');
     expect(prompt).toContain('Nobody restocked it since Monday.');
     expect(prompt).toContain('which teams could own this?');
-    const sent = (await c.store.load(threadId))?.events.filter((e) => e.type === 'message_sent') ?? [];
-    expect(sent.map((e) => e.type === 'message_sent' && e.data.channel)).toEqual(['linear']);
+    // The action and the response are recorded as sent once the thread paused, each naming the activity posted.
+    const events = (await c.store.load(threadId))?.events ?? [];
+    const sent = events.flatMap((e) => (e.type === 'message_sent' ? [e.data] : []));
+    const reported = sent.map((d) => events.find((e) => e.id === d.inResponseTo)?.type);
+    expect(reported).toEqual(['tool_succeeded', 'step_decided']);
+    expect(sent.map((d) => d.messageId)).toEqual([action?.id, response?.id]);
   });
 
   it('asks with an elicitation and resumes the same thread on the prompt that answers it', async () => {
@@ -306,6 +310,18 @@ describe('an agent session in Linear', () => {
     expect((await c.store.load(threadId))?.events.at(-2)?.type).toBe('escalated');
     expect(types(sessionId)).toEqual(['thought', 'error']);
     expect(String(linear.activities.bySession(sessionId).at(-1)?.content.body)).toContain('I need a person to take over');
+  });
+
+  it('posts an action that could not be posted while the thread ran when the thread pauses, once', async () => {
+    const sessionId = randomUUID();
+    llm.script({ intent: 'list_teams' }, { intent: 'done_for_now', message: 'Two teams.' });
+    await start(sessionId);
+    await linear.activities.when((a) => a.agentSessionId === sessionId && a.content.type === 'thought');
+    // Every attempt of the live post fails (the first and its three retries); the post at the pause goes through.
+    for (let i = 0; i < 4; i++) linear.faults.next({ kind: 'status', status: 503, operation: 'AgentActivityCreate' });
+    await c.worker.drain();
+    expect(types(sessionId)).toEqual(['thought', 'action', 'response']);
+    expect(linear.requests.filter((r) => r.operationName === 'AgentActivityCreate' && r.status === 503)).toHaveLength(4);
   });
 
   it('retries an activity whose answer was lost with the same id: Linear shows it once', async () => {

@@ -3,9 +3,10 @@
 // `action` per tool step as the worker stores it, and, when the thread pauses, what it owes the person.
 //
 // Each activity's id is derived from what it reports (the event id, or the session for the first thought), so a
-// post retried after a crash or a lost answer cannot show twice. Notifications are recorded as `message_sent` (the
-// worker's sweep retries what was not); an action that could not be posted is tried again at the next pause.
-import type { EventOf, MessageSent, ThreadEvent } from '../../../core/events.js';
+// post retried after a crash or a lost answer cannot show twice. Every activity but the first thought is recorded as
+// `message_sent` once the thread pauses (not while it runs: the worker's next append would conflict with ours); so an
+// action a crash or an outage kept from Linear is posted then, and the worker's sweep retries what is still owed.
+import type { EventOf, MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
 import type { JsonObject } from '../../../core/json.js';
 import { foldState } from '../../../core/state.js';
@@ -43,8 +44,8 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
   const { store, logger } = deps;
   const serially = oneAtATime<ThreadId, void>();
   const running = new Set<Promise<void>>();
-  /** Tool outcomes whose action could not be posted, by thread: tried again at the next pause. */
-  const unposted = new Map<ThreadId, EventOf<'tool_succeeded' | 'tool_failed'>[]>();
+  /** Actions posted while their thread ran, in this process: recorded at its pause without being posted again. */
+  const postedLive = new Set<string>();
 
   function inBackground(threadId: ThreadId, label: string, task: () => Promise<void>): void {
     const p: Promise<void> = serially(threadId, task)
@@ -64,39 +65,48 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
   }
 
   async function postActions(threadId: ThreadId, outcomes: readonly EventOf<'tool_succeeded' | 'tool_failed'>[]): Promise<void> {
-    if (outcomes.length === 0) return;
     const thread = await store.load(threadId);
     const sessionId = sessionIdOf(thread?.events[0]);
     if (thread === undefined || sessionId === undefined) return;
-    for (const [i, event] of outcomes.entries()) {
+    for (const event of outcomes) {
       const content = actionContent(event, argsOf(thread, event.data.callId));
       if (content === undefined) continue;
-      try {
-        await post(sessionId, activityId(event.id), content);
-      } catch (error) {
-        const rest = outcomes.slice(i);
-        unposted.set(threadId, [...(unposted.get(threadId) ?? []), ...rest]);
-        throw error;
-      }
+      const id = activityId(event.id);
+      await post(sessionId, id, content);
+      postedLive.add(id);
     }
   }
 
+  const sent = (sessionId: string, event: ThreadEvent, id: string): NewEvent => {
+    const data: MessageSent = { channel: LINEAR_CHANNEL, to: [sessionId], inResponseTo: event.id, messageId: id };
+    return { id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'message_sent', data };
+  };
+
   async function notify(threadId: ThreadId): Promise<void> {
-    const retry = unposted.get(threadId) ?? [];
-    unposted.delete(threadId);
-    await postActions(threadId, retry);
     const thread = await store.load(threadId);
     if (thread === undefined) return;
     const sessionId = sessionIdOf(thread.events[0]);
     if (sessionId === undefined) return;
+    const recorded = new Set(thread.events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL ? [e.data.inResponseTo] : [])));
+    const actions: NewEvent[] = [];
+    for (const event of thread.events) {
+      if ((event.type !== 'tool_succeeded' && event.type !== 'tool_failed') || recorded.has(event.id)) continue;
+      const id = activityId(event.id);
+      const content = actionContent(event, argsOf(thread, event.data.callId));
+      if (content !== undefined && !postedLive.has(id)) await post(sessionId, id, content);
+      actions.push(sent(sessionId, event, id));
+    }
+    if (actions.length > 0) {
+      await store.append(threadId, actions, { expectedSeq: 'any' });
+      for (const e of actions) if (e.type === 'message_sent' && e.data.messageId !== undefined) postedLive.delete(e.data.messageId);
+    }
     const humanIntents = deps.humanIntents(thread.agent) ?? noHumanIntents;
     for (const event of foldState(thread.events, humanIntents).pendingNotifications) {
       const content = notificationContent(event, humanIntents);
       if (content === undefined) continue;
       const id = activityId(event.id);
       await post(sessionId, id, content);
-      const data: MessageSent = { channel: LINEAR_CHANNEL, to: [sessionId], inResponseTo: event.id, messageId: id };
-      await store.append(threadId, [{ id: deps.ids.eventId(), at: deps.clock.now().toISOString(), type: 'message_sent', data }], { expectedSeq: 'any' });
+      await store.append(threadId, [sent(sessionId, event, id)], { expectedSeq: 'any' });
     }
   }
 
