@@ -275,6 +275,21 @@ describe('an agent session in Linear', () => {
     expect(types(sessionId).slice(-2)).toEqual(['action', 'response']);
   });
 
+  it('takes "deny <reason>" from an approver as a denial the model is told the reason of', async () => {
+    const sessionId = randomUUID();
+    const team = (await c.linear.listTeams())[0];
+    llm.script({ intent: 'create_issue', issue: { title: 'Buy a second fridge', team_id: team?.id ?? '' } });
+    const threadId = await start(sessionId);
+    await c.worker.drain();
+    expect(await outcomeOf(await post(prompted(sessionId, BOSS, { body: 'deny: one fridge is enough' })))).toMatchObject({ kind: 'resumed', meaning: 'denied' });
+    llm.script({ intent: 'done_for_now', message: 'Not filed.' });
+    await c.worker.drain();
+    const events = (await c.store.load(threadId))?.events ?? [];
+    expect(events.find((e) => e.type === 'approval_denied')).toMatchObject({ data: { by: BOSS.id, reason: 'one fridge is enough' } });
+    expect(events.some((e) => e.type === 'tool_succeeded' && e.data.intent === 'create_issue')).toBe(false);
+    expect(llm.requests.at(-1)?.prompt).toContain('one fridge is enough');
+  });
+
   it('halts the thread on the stop signal: the step in flight is dropped, no further model call, a final response', async () => {
     const sessionId = randomUUID();
     let modelAsked!: () => void;

@@ -30,8 +30,8 @@ export interface LinearIntake {
   event(event: AgentSessionEvent, deliveryId: string | undefined): Promise<LinearOutcome>;
 }
 
-const APPROVE = /^\s*(approve|approved|yes|lgtm)\b[\s.!:,-]*(.*)$/is;
-const DENY = /^\s*(deny|denied|no|reject)\b[\s.!:,-]*(.*)$/is;
+const APPROVE = /^\s*(approve|approved|lgtm)\b[\s.!:,-]*(.*)$/is;
+const DENY = /^\s*(deny|denied|reject)\b[\s.!:,-]*(.*)$/is;
 
 /** Approve/deny words: a decision when an approver sends them on a pending approval; the core keeps anyone else's as words. */
 function decisionIn(text: string): { approve: boolean; reason?: string } | undefined {
