@@ -115,6 +115,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     clock,
     logger,
     notifiers: overrides.notifiers ?? opened.flatMap((c) => (c.notifier ? [c.notifier] : [])),
+    observers: opened.flatMap((c) => (c.observer ? [c.observer] : [])),
     concurrency: config.worker.concurrency,
     leaseMs: config.worker.leaseMs,
     pollMs: config.worker.pollMs,

@@ -65,6 +65,8 @@ export function describeEvent(e: ThreadEvent, describers: Readonly<Record<string
       return `✗ failed: ${e.data.reason}`;
     case 'retry_requested':
       return `↻ retry requested by ${e.data.by} (${e.data.channel})`;
+    case 'thread_stopped':
+      return `■ stopped by ${e.data.by} (${e.data.channel})`;
     case 'context_compacted':
       return `⇣ context compacted: ${e.data.collapsed.length} old result(s) collapsed (seq ${e.data.collapsed.map((c) => c.seq).join(', ')}), ${e.data.tokensBefore}→${e.data.tokensAfter} tokens, budget ${e.data.budgetTokens}`;
     default: {

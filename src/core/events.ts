@@ -142,6 +142,12 @@ export interface RetryRequested {
   channel: string;
 }
 
+/** A person told the thread to stop: it runs no further step until someone writes to it again. */
+export interface ThreadStopped {
+  by: string;
+  channel: string;
+}
+
 /** One old result that now stands in the context as a single line. */
 export interface CollapsedResult {
   /** The seq of its `tool_succeeded` (or resolved `tool_failed`) event. */
@@ -177,6 +183,7 @@ export interface EventDataByType {
   escalated: Escalated;
   thread_failed: ThreadFailed;
   retry_requested: RetryRequested;
+  thread_stopped: ThreadStopped;
   context_compacted: ContextCompacted;
 }
 
@@ -197,6 +204,7 @@ export const eventTypes = [
   'escalated',
   'thread_failed',
   'retry_requested',
+  'thread_stopped',
   'context_compacted',
 ] as const satisfies readonly EventType[];
 
@@ -211,6 +219,7 @@ export const humanInputTypes: ReadonlySet<EventType> = new Set<EventType>([
   'approval_granted',
   'approval_denied',
   'retry_requested',
+  'thread_stopped',
 ]);
 
 export type EventOf<T extends EventType> = Extract<ThreadEvent, { type: T }>;

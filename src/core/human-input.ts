@@ -33,7 +33,9 @@ export type HumanInput =
    * only. `text`: the words the decision was read from; when there is nothing to decide, they are recorded instead.
    */
   | { kind: 'decision'; approve: boolean; reason?: string; callId?: CallId; text?: string }
-  | { kind: 'retry' };
+  | { kind: 'retry' }
+  /** Stop working on this: the thread runs no further step until someone writes to it again. */
+  | { kind: 'stop' };
 
 /** What a channel knows about the message that carried an input. */
 export interface InputMetadata {
@@ -66,7 +68,8 @@ export type InputMeaning =
   | 'denied'
   /** A decision from someone who may not decide: recorded as their words. */
   | 'not_an_approver'
-  | 'retry';
+  | 'retry'
+  | 'stopped';
 
 export interface HumanInputContext {
   agent: Pick<AgentDefinition, 'humanIntents'>;
@@ -153,6 +156,10 @@ export function decideHumanInput(
       }
       const init: EventInit = { type: 'retry_requested', data: { by: from.id ?? from.channel, channel: from.channel } };
       return { meaning: 'retry', events: stamp([init], ctx), readsState: true };
+    }
+    case 'stop': {
+      const init: EventInit = { type: 'thread_stopped', data: { by: from.id ?? from.channel, channel: from.channel } };
+      return { meaning: 'stopped', events: stamp([init], ctx), readsState: false };
     }
     default: {
       const unreachable: never = input;

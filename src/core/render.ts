@@ -246,6 +246,8 @@ function defaultRender(event: ThreadEvent, options: RenderOptions, collapsed: bo
       return { tag: event.type, body: yaml({ reason: event.data.reason }) };
     case 'retry_requested':
       return { tag: event.type, body: yaml({ by: event.data.by, message: 'try again' }) };
+    case 'thread_stopped':
+      return { tag: event.type, body: yaml({ by: event.data.by, message: 'stop working on this' }) };
     case 'model_failed':
     case 'message_sent':
     case 'thread_failed':

@@ -153,13 +153,15 @@ function nextStatus(status: DerivedStatus, e: NewEvent, intents: Intents): Deriv
   switch (e.type) {
     case 'message_received':
     case 'human_replied':
-    case 'tool_succeeded':
-    case 'tool_failed':
     case 'step_rejected':
     case 'approval_granted':
     case 'approval_denied':
     case 'retry_requested':
       return 'ready';
+    // A tool that finishes after a person stopped the thread records its outcome without starting it again.
+    case 'tool_succeeded':
+    case 'tool_failed':
+      return status === 'done' ? 'done' : 'ready';
     case 'model_failed':
       return e.data.retryable ? 'ready' : 'failed';
     case 'step_decided':
@@ -172,6 +174,8 @@ function nextStatus(status: DerivedStatus, e: NewEvent, intents: Intents): Deriv
       return 'awaiting_human';
     case 'thread_failed':
       return 'failed';
+    case 'thread_stopped':
+      return 'done';
     // Bookkeeping of the context, not news: the thread is as ready as it was.
     case 'message_sent':
     case 'context_compacted':
@@ -198,6 +202,7 @@ function isNotification(e: ThreadEvent, intents: Intents): boolean {
     case 'approval_requested':
     case 'escalated':
     case 'thread_failed':
+    case 'thread_stopped':
       return true;
     case 'message_received':
     case 'tool_succeeded':
@@ -225,6 +230,7 @@ function humanInputOf(e: ThreadEvent): HumanInput | undefined {
     case 'human_replied':
       return { event: e, channel: e.data.channel, ...(e.data.from === undefined ? {} : { from: e.data.from }) };
     case 'retry_requested':
+    case 'thread_stopped':
       return { event: e, channel: e.data.channel, from: e.data.by };
     case 'approval_granted':
     case 'approval_denied':
@@ -316,6 +322,7 @@ function windowAfter(state: ThreadState, e: ThreadEvent): GuardWindow {
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'thread_stopped':
     case 'context_compacted':
       return w;
     default: {
@@ -382,6 +389,7 @@ function changesOf(state: ThreadState, e: ThreadEvent, intents: Intents): Partia
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'thread_stopped':
     case 'context_compacted':
       return {};
     default: {
@@ -416,6 +424,7 @@ function messageRefOf(e: ThreadEvent): MessageRef | undefined {
     case 'escalated':
     case 'thread_failed':
     case 'retry_requested':
+    case 'thread_stopped':
     case 'context_compacted':
       return undefined;
     default: {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 /** Hardway's namespace for Linear entity ids (a fixed random UUID; changing it would orphan in-flight retries). */
 export const LINEAR_ID_NAMESPACE = '6f0b8c1e-3a52-4d8e-9b7a-2c4f1e9d0a63';
 
-export type LinearEntity = 'issue' | 'comment';
+export type LinearEntity = 'issue' | 'comment' | 'activity';
 
 /**
  * RFC 4122 name-based construction (as UUID v5: SHA-1 of namespace bytes + name), but stamped as version 4:

@@ -2,9 +2,9 @@
 // answers on it, background sources (an IMAP poller) and who may approve through it. The composition root lists
 // every channel once (src/app/channels.ts) and wires what each returns; it names none of them.
 import type { Hono } from 'hono';
-import type { EventOf } from '../core/events.js';
+import type { EventOf, ThreadEvent } from '../core/events.js';
 import type { MayApprove } from '../core/human-input.js';
-import type { Clock, IdSource } from '../core/ids.js';
+import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import type { InboundRenderer } from '../core/render.js';
 import type { HumanIntents, Thread } from '../core/thread.js';
 import type { Upcasters } from '../core/upcast.js';
@@ -15,6 +15,15 @@ import type { ThreadIntake } from './intake.js';
 /** A channel that delivers what a paused thread has for a human (see `ThreadState.pendingNotifications`). */
 export interface Notifier {
   notify(thread: Thread): Promise<void>;
+}
+
+/**
+ * Told of the events a worker appends while a thread runs, as they are stored: for a channel that shows progress
+ * step by step (the notifier only runs once the thread pauses). It must return at once and never throw: the worker
+ * does not wait for what it starts.
+ */
+export interface ThreadObserver {
+  appended(threadId: ThreadId, events: readonly ThreadEvent[]): void;
 }
 
 /** Something a channel runs in the background while the process serves: started by `serve`, stopped on close. */
@@ -29,6 +38,7 @@ export interface OpenedChannel {
   /** Who may decide approvals, by the channel name recorded on the input: the intake applies it. */
   approvers: Record<string, MayApprove>;
   notifier?: Notifier;
+  observer?: ThreadObserver;
   sources: BackgroundSource[];
 }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
 import { decide } from '../core/decider.js';
 import { HardwayError } from '../core/errors.js';
+import type { ThreadEvent } from '../core/events.js';
 import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
@@ -13,7 +14,7 @@ import { noHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
 import type { RegisteredAgent } from './agent-module.js';
-import type { Notifier } from './channel-module.js';
+import type { Notifier, ThreadObserver } from './channel-module.js';
 
 /** What happens to a thread whose run throws for a reason outside the loop (the store refusing an append, say). */
 export interface RunFailurePolicy {
@@ -35,6 +36,8 @@ export interface WorkerOptions {
   clock: Clock;
   logger: Logger;
   notifiers?: readonly Notifier[];
+  /** Told of every append a run makes, as it is stored. */
+  observers?: readonly ThreadObserver[];
   owner?: string;
   concurrency?: number;
   leaseMs?: number;
@@ -201,6 +204,7 @@ export class Worker {
             // The loop records no deliveries, so the store cannot call its append a duplicate.
             if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
             if (appended.released === true) released = true;
+            this.observe(lease.threadId, appended.events, log);
             return appended.events;
           },
         },
@@ -293,6 +297,16 @@ export class Worker {
       }
     }
     return swept;
+  }
+
+  private observe(threadId: ThreadId, events: readonly ThreadEvent[], log: Logger): void {
+    for (const observer of this.options.observers ?? []) {
+      try {
+        observer.appended(threadId, events);
+      } catch (error) {
+        log.error({ err: error }, 'a thread observer failed');
+      }
+    }
   }
 
   private async notify(threadId: ThreadId, log: Logger): Promise<void> {

@@ -72,13 +72,15 @@ export function deriveStatus(
     switch (e.type) {
       case 'message_received':
       case 'human_replied':
-      case 'tool_succeeded':
-      case 'tool_failed':
       case 'step_rejected':
       case 'approval_granted':
       case 'approval_denied':
       case 'retry_requested':
         status = 'ready';
+        break;
+      case 'tool_succeeded':
+      case 'tool_failed':
+        if (status !== 'done') status = 'ready';
         break;
       case 'model_failed':
         status = e.data.retryable ? 'ready' : 'failed';
@@ -96,6 +98,9 @@ export function deriveStatus(
         break;
       case 'thread_failed':
         status = 'failed';
+        break;
+      case 'thread_stopped':
+        status = 'done';
         break;
       case 'message_sent':
       case 'context_compacted':
@@ -136,6 +141,7 @@ export function pendingNotifications(
       case 'approval_requested':
       case 'escalated':
       case 'thread_failed':
+      case 'thread_stopped':
         return true;
       default:
         return false;

@@ -17,6 +17,7 @@ import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentN
 import { z } from 'zod';
 import { WorkspaceError } from '../../../src/linear/local-workspace/workspace-error.js';
 import type { WorkspaceStore } from '../../../src/linear/local-workspace/workspace-store.js';
+import { agentActivityRecorder, type AgentActivityRecorder } from './agent-activities.js';
 import { faultQueue, type LinearFault, type LinearFaults } from './faults.js';
 import { loadLinearSchema } from './linear-schema.js';
 import { authenticationRequired, gatewayPage, invalidQuery, rateLimited, rateLimitHeaders, type LinearReply } from './linear-replies.js';
@@ -57,6 +58,8 @@ export interface LinearDouble {
   readonly url: string;
   readonly apiKey: string;
   readonly faults: LinearFaults;
+  /** Agent activities posted, per session (`agentActivityCreate`). */
+  readonly activities: AgentActivityRecorder;
   readonly requests: readonly LinearDoubleRequest[];
   /** Requests Linear would have rejected as invalid GraphQL: a test bug or an adapter bug, never expected. */
   invalidRequests(): LinearDoubleRequest[];
@@ -79,7 +82,8 @@ export async function startLinearDouble(options: LinearDoubleOptions): Promise<L
   const schema = loadLinearSchema(options.schemaPath);
   const apiKey = options.apiKey ?? LINEAR_DOUBLE_API_KEY;
   const limit = options.requestLimit ?? 2_500;
-  const root = linearRoot(options.workspace.store);
+  const activities = agentActivityRecorder();
+  const root = { ...linearRoot(options.workspace.store), ...activities.root };
   const faults = faultQueue();
   const requests: LinearDoubleRequest[] = [];
   const internalErrors: unknown[] = [];
@@ -232,6 +236,7 @@ export async function startLinearDouble(options: LinearDoubleOptions): Promise<L
     url: `http://127.0.0.1:${port}/graphql`,
     apiKey,
     faults,
+    activities,
     requests,
     invalidRequests: () => requests.filter((r) => !r.valid),
     operations: () => requests.map((r) => r.operationName),

@@ -10,7 +10,7 @@ import type { WorkspaceStore } from '../../../src/linear/local-workspace/workspa
 class Lazy {
   constructor(readonly resolve: (args: Record<string, unknown>) => unknown) {}
 }
-const lazy = (resolve: (args: Record<string, unknown>) => unknown): Lazy => new Lazy(resolve);
+export const lazy = (resolve: (args: Record<string, unknown>) => unknown): Lazy => new Lazy(resolve);
 
 type Node = Record<string, unknown>;
 
