@@ -49,10 +49,11 @@ export function readPeople(env: Record<string, string | undefined>): People {
   }
 }
 
-/** APPROVALS_CHANNEL, which must name a channel this program has. */
+/** The program's channels answer people; APPROVALS_CHANNEL, when set, must name one of them. */
 export function readRouting(env: Record<string, string | undefined>, channelNames: readonly string[]): RoutePolicy {
   const channel = env.APPROVALS_CHANNEL?.trim();
-  if (channel === undefined || channel === '') return {};
+  const channels = { channels: channelNames };
+  if (channel === undefined || channel === '') return channels;
   if (!channelNames.includes(channel)) throw new Error(`APPROVALS_CHANNEL must be one of ${channelNames.join(', ')}; got ${channel}`);
-  return { approvalsChannel: channel };
+  return { ...channels, approvalsChannel: channel };
 }

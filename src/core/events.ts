@@ -118,8 +118,8 @@ export interface HumanReplied {
   message: string;
   messageId?: string;
   /**
-   * The channel's conversation the reply was posted in, when that is not the message itself (a Slack thread's
-   * root): where an answer to it goes.
+   * The channel's conversation the reply was posted in, when that is not the message itself (the root of a
+   * channel's own thread): where an answer to it goes.
    */
   thread?: string;
   /** Files sent with the reply, as a channel that carries them reports them. */

@@ -14,7 +14,7 @@ export interface Person {
 }
 
 export interface People {
-  /** The person one of whose identities this is; ids compare without case (email addresses). */
+  /** The person one of whose identities this is; ids compare without case. */
   personOf(identity: Identity): Person | undefined;
   /** Every identity of the sender's person, or just the sender's own when they are nobody configured. */
   identitiesOf(identity: Identity): readonly Identity[];
@@ -49,7 +49,7 @@ export function sameIdentity(a: Identity, b: Identity): boolean {
 
 /**
  * Each channel's approver rule, widened to people: a sender may approve when any identity of their person is an
- * approver by its own channel's rule. A channel's other proofs stay its own (SMS decides only with its code).
+ * approver by its own channel's rule. A channel's other proofs stay its own (a code it sent, say).
  */
 export function approversAcross(approvers: Readonly<Record<string, MayApprove>>, people: People): Record<string, MayApprove> {
   const byPerson = (sender: Sender, thread: Thread): boolean => {

@@ -7,6 +7,11 @@ import type { Contact, ThreadState } from './state.js';
 export interface RoutePolicy {
   /** The channel approval requests go to instead of the contact, by its name. */
   approvalsChannel?: string;
+  /**
+   * The channels that answer people: words that came another way (the API, the CLI: an operator's) do not move
+   * the conversation off them. Absent, every channel does.
+   */
+  channels?: readonly string[];
 }
 
 export type Route =
@@ -16,16 +21,23 @@ export type Route =
   | { kind: 'approvals'; channel: string };
 
 /** Undefined when nobody ever wrote to the thread (no contact) and no policy applies. */
-export function routeOf(state: Pick<ThreadState, 'contact'>, event: ThreadEvent, policy: RoutePolicy): Route | undefined {
+export function routeOf(state: Pick<ThreadState, 'contacts'>, event: ThreadEvent, policy: RoutePolicy): Route | undefined {
   if (event.type === 'approval_requested' && policy.approvalsChannel !== undefined) {
     return { kind: 'approvals', channel: policy.approvalsChannel };
   }
-  return state.contact === undefined ? undefined : { kind: 'contact', channel: state.contact.channel, contact: state.contact };
+  const contact = contactFor(state, policy);
+  return contact === undefined ? undefined : { kind: 'contact', channel: contact.channel, contact };
+}
+
+/** The newest contact on a channel that answers people. */
+export function contactFor(state: Pick<ThreadState, 'contacts'>, policy: Pick<RoutePolicy, 'channels'>): Contact | undefined {
+  const { channels } = policy;
+  return channels === undefined ? state.contacts[0] : state.contacts.find((c) => channels.includes(c.channel));
 }
 
 /** The pending notifications routed to one channel, each with its route, in the order owed. */
 export function routedTo(
-  state: Pick<ThreadState, 'contact' | 'pendingNotifications'>,
+  state: Pick<ThreadState, 'contacts' | 'pendingNotifications'>,
   channel: string,
   policy: RoutePolicy,
 ): Array<{ event: ThreadEvent; route: Route }> {

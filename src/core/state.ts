@@ -89,8 +89,10 @@ export interface ThreadState {
   firstEvent: ThreadEvent | undefined;
   /** The newest input a person brought (see `humanInputTypes`): where the next word to them should go. */
   lastHumanInput: HumanInput | undefined;
-  /** Where the person last wrote: what `route.ts` sends answers to. */
+  /** Where the person last wrote. */
   contact: Contact | undefined;
+  /** The newest contact on each channel, newest first (bounded by the channels): `route.ts` picks from these. */
+  contacts: readonly Contact[];
   lastDecision: EventOf<'step_decided'> | undefined;
   /** Whether any step was decided yet: prefetch runs only before the first. */
   anyDecided: boolean;
@@ -139,6 +141,7 @@ export function initialState(): ThreadState {
     firstEvent: undefined,
     lastHumanInput: undefined,
     contact: undefined,
+    contacts: [],
     lastDecision: undefined,
     anyDecided: false,
     openCalls: [],
@@ -472,7 +475,7 @@ export function createEvolve(humanIntents: HumanIntents): Evolve {
       ...(e.type === 'message_sent' ? {} : { lastFact: e.type }),
       ...(state.firstEvent === undefined ? { firstEvent: e } : {}),
       ...(input === undefined ? {} : { lastHumanInput: input }),
-      ...(contact === undefined ? {} : { contact }),
+      ...(contact === undefined ? {} : { contact, contacts: [contact, ...state.contacts.filter((c) => c.channel !== contact.channel)] }),
       ...(message === undefined ? {} : { messages: push(state.messages, message) }),
       ...(message?.direction === 'in' ? { lastInboundMessageId: message.messageId } : {}),
       // A human's input opens a new window; the counters inside it read the calls as they were before this event.
