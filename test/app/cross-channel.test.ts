@@ -114,7 +114,7 @@ function dm(user: string, text: string): string {
   return JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: `EvX${slackSeq}`, event: { type: 'message', channel_type: 'im', channel: 'D0ALICE', user, text, ts } });
 }
 
-async function events(threadId: ThreadId): Promise<ThreadEvent[]> {
+async function events(threadId: ThreadId): Promise<readonly ThreadEvent[]> {
   return (await c.store.load(threadId))?.events ?? [];
 }
 
