@@ -224,4 +224,57 @@ it('a top-level Slack DM starts a new thread even while a thread of the same per
   expect(body.outcome.kind).toBe('started');
   expect(waiting).not.toContain(body.outcome.threadId);
   expect((await events(waiting[0]!)).filter((e) => e.type === 'human_replied')).toEqual([]);
+  // Both answered, so nothing of this test waits for the next one.
+  llm.script({ intent: 'done_for_now', message: 'Noted.' }, { intent: 'done_for_now', message: 'Chairs ordered.' });
+  await c.worker.drain();
+  await postEmail(rawMail({ from: 'Alice <alice@example.com>', to: (await simpleParser(smtp.messages.at(-1)?.raw ?? Buffer.alloc(0))).replyTo?.value[0]?.address ?? '', subject: 'Re: Chairs', body: 'The Austin office.', headers: [trustedPass()] }));
+  await c.worker.drain();
+  expect((await c.store.list({ status: 'awaiting_human' })).threads).toEqual([]);
+});
+
+it('back to email after an SMS: the answer is threaded on the person\'s emails only, and goes to whoever last wrote by email', async () => {
+  llm.script(
+    { intent: 'request_more_information', message: 'Which floor?' },
+    { intent: 'request_more_information', message: 'Which room on the 3rd floor?' },
+    { intent: 'done_for_now', message: 'Booked room 301.' },
+  );
+  const mailsBefore = smtp.messages.length;
+  const smsBefore = twilio.sent.length;
+  await postEmail(rawMail({ from: 'Alice <alice@example.com>', cc: 'Boss <boss@example.com>', subject: 'Rooms', body: 'Book a room.', messageId: '<rooms@example.com>', headers: [trustedPass()] }));
+  await c.worker.drain();
+  const first = await simpleParser((await smtp.waitFor(mailsBefore + 1))[mailsBefore]?.raw ?? Buffer.alloc(0));
+  const waiting = (await c.store.list({ status: 'awaiting_human' })).threads;
+  expect(waiting).toHaveLength(1);
+  const threadId = waiting[0]!.id;
+
+  // By SMS: the next question goes to her phone, not by email.
+  await postSms(alice.phone, '3rd');
+  await c.worker.drain();
+  expect((await twilio.waitFor(smsBefore + 1))[smsBefore]).toMatchObject({ to: alice.phone, body: 'Which room on the 3rd floor?' });
+  expect(smtp.messages).toHaveLength(mailsBefore + 1);
+
+  // The boss (on the first mail's Cc) answers by email, to the Reply-To of our first mail: the answer goes to him,
+  // Alice in Cc, and replies to his email; the SMS ids are nowhere in the headers.
+  const replyTo = first.replyTo?.value[0]?.address ?? '';
+  const reply = rawMail({ from: 'Boss <boss@example.com>', to: replyTo, subject: 'Re: Rooms', body: 'Room 301.', messageId: '<boss-reply@example.com>', inReplyTo: first.messageId ?? '', references: `<rooms@example.com> ${first.messageId ?? ''}`, headers: [trustedPass()] });
+  expect((await postEmail(reply)).status).toBe(202);
+  await c.worker.drain();
+  const [answer] = (await smtp.waitFor(mailsBefore + 2)).slice(mailsBefore + 1);
+  const parsed = await simpleParser(answer?.raw ?? Buffer.alloc(0));
+  expect(parsed.text).toContain('Booked room 301.');
+  expect(parsed.inReplyTo).toBe('<boss-reply@example.com>');
+  expect(parsed.references).toEqual(['<rooms@example.com>', first.messageId, '<boss-reply@example.com>']);
+  const to = Array.isArray(parsed.to) ? parsed.to : [parsed.to];
+  const cc = Array.isArray(parsed.cc) ? parsed.cc : [parsed.cc];
+  expect(to.flatMap((a) => a?.value.map((v) => v.address) ?? [])).toEqual([boss.email]);
+  expect(cc.flatMap((a) => a?.value.map((v) => v.address) ?? [])).toEqual([alice.email]);
+  expect(twilio.sent).toHaveLength(smsBefore + 1);
+  expect(trail(await events(threadId))).toEqual([
+    `message_received email ${alice.email}`,
+    `message_sent email ${alice.email},${boss.email}`,
+    `human_replied sms ${alice.phone}`,
+    `message_sent sms ${alice.phone}`,
+    `human_replied email ${boss.email}`,
+    `message_sent email ${boss.email},${alice.email}`,
+  ]);
 });

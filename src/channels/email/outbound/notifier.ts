@@ -8,7 +8,7 @@
 import type { MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
 import { EMAIL_CHANNEL, type EmailReceived } from '../email-received.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
-import { routedTo, type RoutePolicy } from '../../../core/route.js';
+import { routedTo, type Route, type RoutePolicy } from '../../../core/route.js';
 import { newestFirst, oldestFirst } from '../../../core/stack.js';
 import { foldState, type MessageRef, type ThreadState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/thread.js';
@@ -41,7 +41,7 @@ export interface EmailNotifierDeps {
   humanIntents: (agent: string) => HumanIntents | undefined;
   /** Where the approval page is mounted under PUBLIC_URL. Default '/approvals'. */
   approvalPath?: string;
-  /** Which notifications are email's; by default every one while the person last wrote by email. */
+  /** Which notifications are email's; routed as if email were the only channel unless told. */
   routing?: RoutePolicy;
 }
 
@@ -104,8 +104,10 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     content: NotificationContent;
   }
 
-  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId, humanIntents: HumanIntents): Letter[] {
+  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId, humanIntents: HumanIntents, route: Route): Letter[] {
     const requester = normalizeAddress(first.from.address);
+    // The person where they last wrote by email (a participant who replied, say); the requester otherwise.
+    const contact = route.kind === 'contact' && route.contact.from !== undefined ? normalizeAddress(route.contact.from) : requester;
     if (event.type === 'approval_requested') {
       // One mail per approver: each link names its approver, so it cannot be forwarded to someone else to decide.
       const now = deps.clock.now().getTime();
@@ -123,9 +125,9 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     if (content === undefined) return [];
     const others =
       content.kind === 'question' || content.kind === 'answer'
-        ? uniqueAddresses([...first.to, ...first.cc].map((a) => a.address)).filter((a) => a !== requester && !isOwnAddress(a, config.address))
+        ? uniqueAddresses([first.from.address, ...first.to.map((a) => a.address), ...first.cc.map((a) => a.address)]).filter((a) => a !== contact && !isOwnAddress(a, config.address))
         : [];
-    return [{ to: [requester], cc: others, content }];
+    return [{ to: [contact], cc: others, content }];
   }
 
   async function run(threadId: ThreadId): Promise<NotifyResult> {
@@ -137,8 +139,8 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     if (state === undefined || first === undefined) return { kind: 'not_email' };
     const sent: Array<{ eventId: string; messageIds: string[] }> = [];
     const replyTo = threadReplyAddress(config.address, threadId, config.tokenSecret);
-    for (const { event } of routedTo(state, EMAIL_CHANNEL, routing)) {
-      const outgoing = letters(event, first, threadId, humanIntents);
+    for (const { event, route } of routedTo(state, EMAIL_CHANNEL, routing)) {
+      const outgoing = letters(event, first, threadId, humanIntents, route);
       const records: NewEvent[] = [];
       const deliveries: Delivery[] = [];
       const references = referenceChain(first, state);

@@ -24,7 +24,7 @@ export interface SlackNotifierDeps {
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   humanIntents: (agent: string) => HumanIntents | undefined;
-  /** Which notifications are Slack's; by default every one while the person last wrote on Slack. */
+  /** Which notifications are Slack's; routed as if Slack were the only channel unless told. */
   routing?: RoutePolicy;
   /** The channel id approval requests routed to Slack's approvals place go to (SLACK_APPROVALS_CHANNEL). */
   approvalsChannel?: string;

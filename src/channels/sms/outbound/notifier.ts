@@ -24,7 +24,7 @@ export interface SmsNotifierDeps {
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   humanIntents: (agent: string) => HumanIntents | undefined;
-  /** Which notifications are SMS's; by default every one while the person last wrote by SMS. */
+  /** Which notifications are SMS's; routed as if SMS were the only channel unless told. */
   routing?: RoutePolicy;
 }
 
