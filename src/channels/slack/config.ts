@@ -32,7 +32,7 @@ const schema = z.object({
   SLACK_TEAM_ID: required('SLACK_TEAM_ID is required: the workspace whose events are accepted'),
   SLACK_ALLOWED_USERS: list,
   SLACK_APPROVERS: list,
-  SLACK_APPROVALS_CHANNEL: z.string().regex(/^[CGD][A-Z0-9]+$/, 'SLACK_APPROVALS_CHANNEL must be a Slack channel id (C…)').optional(),
+  SLACK_APPROVALS_CHANNEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[CGD][A-Z0-9]+$/, 'SLACK_APPROVALS_CHANNEL must be a Slack channel id (C…)').optional()),
   APPROVALS_CHANNEL: z.string().optional(),
 }).refine((e) => e.APPROVALS_CHANNEL?.trim() !== 'slack' || e.SLACK_APPROVALS_CHANNEL !== undefined, {
   message: 'SLACK_APPROVALS_CHANNEL is required with APPROVALS_CHANNEL=slack: the channel approval requests are posted in',
