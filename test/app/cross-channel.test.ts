@@ -114,6 +114,16 @@ function dm(user: string, text: string): string {
   return JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: `EvX${slackSeq}`, event: { type: 'message', channel_type: 'im', channel: 'D0ALICE', user, text, ts } });
 }
 
+/** The waiting thread whose first message says `text`: each test finds its own, whatever another left behind. */
+async function waitingWith(text: string): Promise<ThreadId[]> {
+  const found: ThreadId[] = [];
+  for (const t of (await c.store.list({ status: 'awaiting_human' })).threads) {
+    const first = (await events(t.id))[0];
+    if (first?.type === 'message_received' && first.data.text.includes(text)) found.push(t.id);
+  }
+  return found;
+}
+
 async function events(threadId: ThreadId): Promise<readonly ThreadEvent[]> {
   return (await c.store.load(threadId))?.events ?? [];
 }
@@ -216,7 +226,7 @@ it('a top-level Slack DM starts a new thread even while a thread of the same per
   llm.script({ intent: 'request_more_information', message: 'Which office?' });
   await postEmail(rawMail({ from: 'Alice <alice@example.com>', subject: 'Chairs', body: 'Order chairs.', headers: [trustedPass()] }));
   await c.worker.drain();
-  const waiting = (await c.store.list({ status: 'awaiting_human' })).threads.map((t) => t.id);
+  const waiting = await waitingWith('Order chairs.');
   expect(waiting).toHaveLength(1);
 
   const res = await postSlack('/events', dm(alice.slack, 'Something else entirely'), 'application/json');
@@ -229,7 +239,7 @@ it('a top-level Slack DM starts a new thread even while a thread of the same per
   await c.worker.drain();
   await postEmail(rawMail({ from: 'Alice <alice@example.com>', to: (await simpleParser(smtp.messages.at(-1)?.raw ?? Buffer.alloc(0))).replyTo?.value[0]?.address ?? '', subject: 'Re: Chairs', body: 'The Austin office.', headers: [trustedPass()] }));
   await c.worker.drain();
-  expect((await c.store.list({ status: 'awaiting_human' })).threads).toEqual([]);
+  expect(await waitingWith('Order chairs.')).toEqual([]);
 });
 
 it('back to email after an SMS: the answer is threaded on the person\'s emails only, and goes to whoever last wrote by email', async () => {
@@ -243,9 +253,9 @@ it('back to email after an SMS: the answer is threaded on the person\'s emails o
   await postEmail(rawMail({ from: 'Alice <alice@example.com>', cc: 'Boss <boss@example.com>', subject: 'Rooms', body: 'Book a room.', messageId: '<rooms@example.com>', headers: [trustedPass()] }));
   await c.worker.drain();
   const first = await simpleParser((await smtp.waitFor(mailsBefore + 1))[mailsBefore]?.raw ?? Buffer.alloc(0));
-  const waiting = (await c.store.list({ status: 'awaiting_human' })).threads;
+  const waiting = await waitingWith('Book a room.');
   expect(waiting).toHaveLength(1);
-  const threadId = waiting[0]!.id;
+  const threadId = waiting[0]!;
 
   // By SMS: the next question goes to her phone, not by email.
   await postSms(alice.phone, '3rd');
