@@ -288,3 +288,25 @@ it('back to email after an SMS: the answer is threaded on the person\'s emails o
     `message_sent email ${boss.email},${alice.email}`,
   ]);
 });
+
+it('a reply written in Slack, under the approval message, moves the conversation there: the answer is posted in that Slack thread', async () => {
+  const team = (await c.linear.listTeams())[0]!;
+  llm.script({ intent: 'create_issue', issue: { title: 'Paint the hall', team_id: team.id } }, { intent: 'done_for_now', message: 'Understood, nothing filed.' });
+  const before = { mails: smtp.messages.length, sms: twilio.sent.length, slack: slack.calls.length };
+  await postEmail(rawMail({ from: 'Alice <alice@example.com>', subject: 'Hall', body: 'File "Paint the hall".', headers: [trustedPass()] }));
+  await c.worker.drain();
+  const request = slack.calls.slice(before.slack).find((call) => call.method === 'chat.postMessage');
+  expect(request?.body['channel']).toBe(APPROVALS);
+  const threadId = (await c.store.list({ status: 'awaiting_approval' })).threads[0]!.id;
+  const sent = (await events(threadId)).filter((e) => e.type === 'message_sent').at(-1);
+  const approvalTs = (sent?.type === 'message_sent' ? sent.data.messageId : undefined)?.split(':')[1] ?? '';
+
+  const ts = `1700000400.${String(++slackSeq).padStart(6, '0')}`;
+  const reply = JSON.stringify({ type: 'event_callback', team_id: TEAM, event_id: `EvR${slackSeq}`, event: { type: 'message', channel_type: 'channel', channel: APPROVALS, user: alice.slack, text: 'Never mind, do not file it.', ts, thread_ts: approvalTs } });
+  expect(await (await postSlack('/events', reply, 'application/json')).json()).toEqual({ outcome: { kind: 'resumed', threadId } });
+  await c.worker.drain();
+  expect(slack.calls.at(-1)?.body).toMatchObject({ channel: APPROVALS, thread_ts: approvalTs, text: 'Understood, nothing filed.' });
+  expect(smtp.messages).toHaveLength(before.mails);
+  expect(twilio.sent).toHaveLength(before.sms);
+  expect(trail(await events(threadId)).slice(-2)).toEqual([`human_replied slack ${alice.slack}`, `message_sent slack ${APPROVALS}`]);
+});
