@@ -6,6 +6,7 @@ import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
+import { approversAcross } from '../core/people.js';
 import { createRedactor } from '../core/redactor.js';
 import type { HumanIntents } from '../core/thread.js';
 import type { LinearPort } from '../linear/linear-port.js';
@@ -18,6 +19,7 @@ import type { RegisteredAgent } from '../runtime/agent-module.js';
 import type { BackgroundSource, ChannelModule, Notifier, OpenedChannel } from '../runtime/channel-module.js';
 import type { Inbound } from '../runtime/intake.js';
 import { ThreadService } from '../runtime/thread-service.js';
+import { createUnroutedNotifier } from '../runtime/unrouted-notifier.js';
 import { Worker } from '../runtime/worker.js';
 import { createLogger, type Logger } from '../support/logger.js';
 import { agents as registeredAgents, type AgentList } from './agents.js';
@@ -25,6 +27,7 @@ import { channelUpcasters, withChannelRendering } from './channel-events.js';
 import { channels as registeredChannels } from './channels.js';
 import type { AppConfig } from './config.js';
 import { openLinear } from './open-linear.js';
+import { readPeople, readRouting } from './people.js';
 import { configuredSecrets } from './secrets.js';
 
 export interface ContainerOverrides {
@@ -87,7 +90,9 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   }
   const defaultAgent = agentModules[0].name;
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
-  const built: { intake?: ThreadService } = {};
+  const built: { intake?: ThreadService; approvers?: Record<string, MayApprove> } = {};
+  const people = readPeople(config.env);
+  const routing = readRouting(config.env, channelModules.map((m) => m.name));
   const channelContext = {
     env: config.env,
     port: config.port,
@@ -98,6 +103,9 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     ids,
     clock,
     logger,
+    routing,
+    people,
+    approves: (sender: Parameters<MayApprove>[0], thread: Parameters<MayApprove>[1]) => built.approvers?.[sender.channel]?.(sender, thread) ?? false,
   };
   const channels = new Map<string, OpenedChannel>();
   for (const m of channelModules) {
@@ -106,6 +114,15 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   }
   const opened = [...channels.values()];
   const sources = opened.flatMap((c) => c.sources);
+  const approvers = approversAcross(Object.assign({}, ...opened.map((c) => c.approvers), overrides.approvers), people);
+  built.approvers = approvers;
+  const unrouted = createUnroutedNotifier({
+    known: channelModules.map((m) => m.name),
+    delivering: [...channels].flatMap(([name, c]) => (c.notifier ? [name] : [])),
+    routing,
+    humanIntents,
+    logger,
+  });
 
   const worker = new Worker({
     store,
@@ -114,7 +131,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     ids,
     clock,
     logger,
-    notifiers: overrides.notifiers ?? opened.flatMap((c) => (c.notifier ? [c.notifier] : [])),
+    notifiers: overrides.notifiers ?? [...opened.flatMap((c) => (c.notifier ? [c.notifier] : [])), unrouted],
     observers: opened.flatMap((c) => (c.observer ? [c.observer] : [])),
     concurrency: config.worker.concurrency,
     leaseMs: config.worker.leaseMs,
@@ -131,7 +148,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     limits: config.limits,
     ids,
     clock,
-    approvers: Object.assign({}, ...opened.map((c) => c.approvers), overrides.approvers),
+    approvers,
     onWork: () => worker.wake(),
   });
   built.intake = service;

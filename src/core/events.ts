@@ -99,6 +99,8 @@ export interface ApprovalGranted {
   comment?: string;
   /** The channel's id of the message that carried the decision, for threading answers. */
   messageId?: string;
+  /** The channel the decision came by; absent from decisions recorded before channels were recorded. */
+  channel?: string;
 }
 
 export interface ApprovalDenied {
@@ -106,6 +108,8 @@ export interface ApprovalDenied {
   by: string;
   reason?: string;
   messageId?: string;
+  /** As in `ApprovalGranted`. */
+  channel?: string;
 }
 
 export interface HumanReplied {
@@ -113,6 +117,11 @@ export interface HumanReplied {
   channel: string;
   message: string;
   messageId?: string;
+  /**
+   * The channel's conversation the reply was posted in, when that is not the message itself (the root of a
+   * channel's own thread): where an answer to it goes.
+   */
+  thread?: string;
   /** Files sent with the reply, as a channel that carries them reports them. */
   attachments?: AttachmentMeta[];
 }

@@ -41,6 +41,8 @@ export type HumanInput =
 export interface InputMetadata {
   /** The channel's id of the message, so answers can be threaded under it. */
   messageId?: string;
+  /** The conversation the message was posted in, where it is not the message itself (see `HumanReplied.thread`). */
+  thread?: string;
   attachments?: AttachmentMeta[];
 }
 
@@ -143,7 +145,7 @@ export function decideHumanInput(
         // Their words still reach the model as feedback; they just do not count as a decision.
         return words(input.text ?? decisionWords(input.approve, input.reason), 'not_an_approver');
       }
-      const base = { by: from.id ?? from.channel, ...(target.callId !== undefined ? { callId: target.callId } : {}) };
+      const base = { by: from.id ?? from.channel, channel: from.channel, ...(target.callId !== undefined ? { callId: target.callId } : {}) };
       const messageId = metadata?.messageId !== undefined ? { messageId: metadata.messageId } : {};
       const init: EventInit = input.approve
         ? { type: 'approval_granted', data: { ...base, ...(input.reason ? { comment: input.reason } : {}), ...messageId } }
@@ -197,6 +199,7 @@ function reply(from: Sender, text: string, metadata: InputMetadata | undefined):
       channel: from.channel,
       message: text,
       ...(metadata?.messageId !== undefined ? { messageId: metadata.messageId } : {}),
+      ...(metadata?.thread !== undefined ? { thread: metadata.thread } : {}),
       ...(metadata?.attachments !== undefined && metadata.attachments.length > 0 ? { attachments: metadata.attachments } : {}),
     },
   };

@@ -60,6 +60,19 @@ export interface MessageRef {
   messageId: string;
 }
 
+/**
+ * Where the conversation is: the newest message a person wrote to the thread (not a decision, which may come from
+ * an approvals channel and leaves the conversation where it was). Answers go here unless a policy says otherwise.
+ */
+export interface Contact {
+  channel: string;
+  from?: string;
+  messageId?: string;
+  /** The channel's conversation the message was posted in, where it is not the message itself. */
+  thread?: string;
+  event: EventOf<'message_received' | 'human_replied'>;
+}
+
 export interface ThreadState {
   lastSeq: number;
   /** Events folded so far: positions in the guard window are counted in these. */
@@ -76,6 +89,10 @@ export interface ThreadState {
   firstEvent: ThreadEvent | undefined;
   /** The newest input a person brought (see `humanInputTypes`): where the next word to them should go. */
   lastHumanInput: HumanInput | undefined;
+  /** Where the person last wrote. */
+  contact: Contact | undefined;
+  /** The newest contact on each channel, newest first (bounded by the channels): `route.ts` picks from these. */
+  contacts: readonly Contact[];
   lastDecision: EventOf<'step_decided'> | undefined;
   /** Whether any step was decided yet: prefetch runs only before the first. */
   anyDecided: boolean;
@@ -123,6 +140,8 @@ export function initialState(): ThreadState {
     lastFact: undefined,
     firstEvent: undefined,
     lastHumanInput: undefined,
+    contact: undefined,
+    contacts: [],
     lastDecision: undefined,
     anyDecided: false,
     openCalls: [],
@@ -234,7 +253,7 @@ function humanInputOf(e: ThreadEvent): HumanInput | undefined {
       return { event: e, channel: e.data.channel, from: e.data.by };
     case 'approval_granted':
     case 'approval_denied':
-      return { event: e, from: e.data.by };
+      return { event: e, from: e.data.by, ...(e.data.channel === undefined ? {} : { channel: e.data.channel }) };
     case 'step_decided':
     case 'tool_succeeded':
     case 'tool_failed':
@@ -251,6 +270,14 @@ function humanInputOf(e: ThreadEvent): HumanInput | undefined {
       throw new Error(`unknown event ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** The conversation's new place when a person wrote (an empty message id is none). */
+function contactOf(e: ThreadEvent): Contact | undefined {
+  if (e.type !== 'message_received' && e.type !== 'human_replied') return undefined;
+  const { channel, from, messageId } = e.data;
+  const thread = e.type === 'human_replied' ? e.data.thread : undefined;
+  return { channel, event: e, ...(from === undefined ? {} : { from }), ...(messageId ? { messageId } : {}), ...(thread ? { thread } : {}) };
 }
 
 function withOpenCalls(openCalls: readonly OpenCall[]): Partial<ThreadState> {
@@ -411,7 +438,7 @@ function messageRefOf(e: ThreadEvent): MessageRef | undefined {
       return e.data.messageId ? { direction: 'in', channel: e.data.channel, messageId: e.data.messageId } : undefined;
     case 'approval_granted':
     case 'approval_denied':
-      return e.data.messageId ? { direction: 'in', messageId: e.data.messageId } : undefined;
+      return e.data.messageId ? { direction: 'in', messageId: e.data.messageId, ...(e.data.channel === undefined ? {} : { channel: e.data.channel }) } : undefined;
     case 'message_sent':
       return e.data.messageId ? { direction: 'out', channel: e.data.channel, messageId: e.data.messageId } : undefined;
     case 'message_received':
@@ -445,6 +472,7 @@ export function createEvolve(humanIntents: HumanIntents): Evolve {
     const input = human ? humanInputOf(e) : undefined;
     const changes = changesOf(state, e, intents);
     const message = messageRefOf(e);
+    const contact = contactOf(e);
     const status = nextStatus(state.status, e, intents);
     const next: ThreadState = {
       ...state,
@@ -456,6 +484,7 @@ export function createEvolve(humanIntents: HumanIntents): Evolve {
       ...(e.type === 'message_sent' ? {} : { lastFact: e.type }),
       ...(state.firstEvent === undefined ? { firstEvent: e } : {}),
       ...(input === undefined ? {} : { lastHumanInput: input }),
+      ...(contact === undefined ? {} : { contact, contacts: [contact, ...state.contacts.filter((c) => c.channel !== contact.channel)] }),
       ...(message === undefined ? {} : { messages: push(state.messages, message) }),
       ...(message?.direction === 'in' ? { lastInboundMessageId: message.messageId } : {}),
       // A human's input opens a new window; the counters inside it read the calls as they were before this event.

@@ -5,7 +5,9 @@ import type { Hono } from 'hono';
 import type { EventOf, ThreadEvent } from '../core/events.js';
 import type { MayApprove } from '../core/human-input.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
+import type { People } from '../core/people.js';
 import type { InboundRenderer } from '../core/render.js';
+import type { RoutePolicy } from '../core/route.js';
 import type { HumanIntents, Thread } from '../core/thread.js';
 import type { Upcasters } from '../core/upcast.js';
 import type { ThreadStore } from '../store/thread-store.js';
@@ -58,6 +60,12 @@ export interface ChannelContext {
   ids: IdSource;
   clock: Clock;
   logger: Logger;
+  /** Where notifications go besides the contact (see `route.ts`); none when absent. */
+  routing?: RoutePolicy;
+  /** Who is who across channels (PEOPLE); nobody when absent. */
+  people?: People;
+  /** The process's approver rule across channels and people, for a channel that checks before it writes. */
+  approves?: MayApprove;
 }
 
 /**

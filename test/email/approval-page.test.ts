@@ -54,7 +54,7 @@ describe('approval page', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Approved');
     expect((await decisions(h, threadId)).map((e) => [e.type, e.data])).toEqual([
-      ['approval_granted', { callId, by: 'alice@example.com', comment: 'ship it' }],
+      ['approval_granted', { callId, by: 'alice@example.com', channel: 'email', comment: 'ship it' }],
     ]);
     const again = await page.request(`/${token}`, form({ decision: 'deny' }));
     expect(again.status).toBe(409);
@@ -66,7 +66,7 @@ describe('approval page', () => {
   it('POST deny records approval_denied with the reason', async () => {
     const { h, threadId, callId, token, page } = await setup();
     expect((await page.request(`/${token}`, form({ decision: 'deny', reason: 'wrong team' }))).status).toBe(200);
-    expect((await decisions(h, threadId)).map((e) => e.data)).toEqual([{ callId, by: 'alice@example.com', reason: 'wrong team' }]);
+    expect((await decisions(h, threadId)).map((e) => e.data)).toEqual([{ callId, by: 'alice@example.com', channel: 'email', reason: 'wrong team' }]);
   });
 
   it('a tampered token is refused with 403, on GET and POST', async () => {

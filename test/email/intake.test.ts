@@ -133,7 +133,7 @@ describe('email intake', () => {
     it('"approve" from the original sender grants the pending call, with the lines below as comment', async () => {
       const { h, threadId, callId, reply } = await awaitingApproval();
       expect(await reply('alice@example.com', 'Approve\nGo ahead, thanks.')).toEqual({ kind: 'resumed', threadId, event: 'approval_granted' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', comment: 'Go ahead, thanks.', messageId: expect.stringMatching(/^<test-/) });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', channel: 'email', comment: 'Go ahead, thanks.', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it.each(['yes', 'Y', 'LGTM!', 'approved.'])('"%s" approves', async (word) => {
@@ -144,7 +144,7 @@ describe('email intake', () => {
     it('"deny <reason>" denies with the reason', async () => {
       const { h, threadId, callId, reply } = await awaitingApproval();
       expect(await reply('alice@example.com', 'deny: wrong team, use Billing')).toEqual({ kind: 'resumed', threadId, event: 'approval_denied' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', reason: 'wrong team, use Billing', messageId: expect.stringMatching(/^<test-/) });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ callId, by: 'alice@example.com', channel: 'email', reason: 'wrong team, use Billing', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it('"no" with the reason on the next lines denies', async () => {
@@ -178,7 +178,7 @@ describe('email intake', () => {
       };
       const a = await asked();
       expect(await a.reply('alice@example.com', 'Approve')).toEqual({ kind: 'resumed', threadId: a.threadId, event: 'approval_granted' });
-      expect((await lastEvent(a.h, a.threadId))?.data).toEqual({ by: 'alice@example.com', messageId: expect.stringMatching(/^<test-/) });
+      expect((await lastEvent(a.h, a.threadId))?.data).toEqual({ by: 'alice@example.com', channel: 'email', messageId: expect.stringMatching(/^<test-/) });
       // Bob is on the thread but may not approve: his "approve" stays his words.
       const b = await asked();
       expect(await b.reply('bob@example.com', 'approve')).toEqual({ kind: 'resumed', threadId: b.threadId, event: 'human_replied' });
@@ -194,7 +194,7 @@ describe('email intake', () => {
         source: 'test',
       });
       expect(outcome).toEqual({ kind: 'resumed', threadId, event: 'approval_denied' });
-      expect((await lastEvent(h, threadId))?.data).toEqual({ by: 'alice@example.com', reason: 'use Billing', messageId: expect.stringMatching(/^<test-/) });
+      expect((await lastEvent(h, threadId))?.data).toEqual({ by: 'alice@example.com', channel: 'email', reason: 'use Billing', messageId: expect.stringMatching(/^<test-/) });
     });
 
     it('with APPROVERS configured, only they decide — not even the original sender', async () => {
@@ -202,7 +202,7 @@ describe('email intake', () => {
       expect(await first.reply('alice@example.com', 'approve')).toEqual({ kind: 'resumed', threadId: first.threadId, event: 'human_replied' });
       const second = await awaitingApproval({ APPROVERS: 'bob@example.com' });
       expect(await second.reply('bob@example.com', 'Approve')).toEqual({ kind: 'resumed', threadId: second.threadId, event: 'approval_granted' });
-      expect((await lastEvent(second.h, second.threadId))?.data).toEqual({ callId: second.callId, by: 'bob@example.com', messageId: expect.stringMatching(/^<test-/) });
+      expect((await lastEvent(second.h, second.threadId))?.data).toEqual({ callId: second.callId, by: 'bob@example.com', channel: 'email', messageId: expect.stringMatching(/^<test-/) });
     });
   });
 });

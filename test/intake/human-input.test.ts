@@ -43,10 +43,10 @@ const approvalQuestion = [start, ev('step_decided', decided(1, 'request_approval
 describe('human input: decisions', () => {
   it('an approver\'s decision on the pending call records it, naming the call, and rests on the state read', () => {
     const d = given(...pending).when(alice, { kind: 'decision', approve: true, reason: 'go', text: 'approve\ngo' })
-      .then('approved', { type: 'approval_granted', data: { callId: call(1), by: 'alice@example.com', comment: 'go', messageId: '<m@x>' } });
+      .then('approved', { type: 'approval_granted', data: { callId: call(1), by: 'alice@example.com', channel: 'email', comment: 'go', messageId: '<m@x>' } });
     expect(d.readsState).toBe(true);
     given(...pending).when(alice, { kind: 'decision', approve: false, reason: 'wrong team' })
-      .then('denied', { type: 'approval_denied', data: { callId: call(1), by: 'alice@example.com', reason: 'wrong team', messageId: '<m@x>' } });
+      .then('denied', { type: 'approval_denied', data: { callId: call(1), by: 'alice@example.com', channel: 'email', reason: 'wrong team', messageId: '<m@x>' } });
   });
 
   it('a non-approver\'s "approve" is recorded as their words, never as a decision', () => {
@@ -59,9 +59,9 @@ describe('human input: decisions', () => {
 
   it('"approve" answering the agent\'s request_approval question is an approval (no call to name), for every channel', () => {
     given(...approvalQuestion).when(alice, { kind: 'decision', approve: true, text: 'approve' })
-      .then('approved', { type: 'approval_granted', data: { by: 'alice@example.com', messageId: '<m@x>' } });
+      .then('approved', { type: 'approval_granted', data: { by: 'alice@example.com', channel: 'email', messageId: '<m@x>' } });
     given(...approvalQuestion).when({ channel: 'api', id: 'alice@example.com' }, { kind: 'decision', approve: true })
-      .then('approved', { type: 'approval_granted', data: { by: 'alice@example.com', messageId: '<m@x>' } });
+      .then('approved', { type: 'approval_granted', data: { by: 'alice@example.com', channel: 'api', messageId: '<m@x>' } });
     given(...approvalQuestion).when(bob, { kind: 'decision', approve: true, text: 'yes' })
       .then('not_an_approver', { type: 'human_replied', data: { from: 'bob@example.com', channel: 'email', message: 'yes', messageId: '<m@x>' } });
   });

@@ -32,7 +32,7 @@ export const emailChannel: ChannelModule = {
       '/approvals': createApprovalPage({ intake: deps.intake, store: deps.store, clock: deps.clock, tokenSecret: config.tokenSecret, logger, humanIntents: deps.humanIntents }),
     };
     const notifier = config.smtpUrl
-      ? asThreadNotifier(createEmailNotifier({ ...common, config, mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))
+      ? asThreadNotifier(createEmailNotifier({ ...common, config, ...(deps.routing ? { routing: deps.routing } : {}), mailer: createSmtpMailer({ smtpUrl: config.smtpUrl, ...(config.dkim ? { dkim: config.dkim } : {}) }) }))
       : undefined;
     if (!notifier) logger.warn({}, 'SMTP_URL is not set: the assistant cannot answer by email');
     const cursorFile = deps.env.IMAP_CURSOR_FILE ?? defaultCursorFile;

@@ -41,6 +41,7 @@ export const linearChannel: ChannelModule = {
       clock: deps.clock,
       logger,
       humanIntents: deps.humanIntents,
+      ...(deps.routing ? { routing: deps.routing } : {}),
     });
     const approvers = linearApprovers(config);
     const intake = createLinearIntake({

@@ -11,8 +11,10 @@ export interface SlackConfig {
   teamId: string;
   /** User ids allowed to talk to the assistant; empty means everyone in the workspace. */
   allowedUsers: string[];
-  /** User ids who may decide approvals; empty means nobody can approve through Slack. */
+  /** User ids who may decide approvals; empty means nobody can approve through Slack (unless PEOPLE maps them). */
   approvers: string[];
+  /** The channel id approval requests are posted in when APPROVALS_CHANNEL=slack. */
+  approvalsChannel?: string;
 }
 
 const list = z
@@ -30,6 +32,10 @@ const schema = z.object({
   SLACK_TEAM_ID: required('SLACK_TEAM_ID is required: the workspace whose events are accepted'),
   SLACK_ALLOWED_USERS: list,
   SLACK_APPROVERS: list,
+  SLACK_APPROVALS_CHANNEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[CGD][A-Z0-9]+$/, 'SLACK_APPROVALS_CHANNEL must be a Slack channel id (C…)').optional()),
+  APPROVALS_CHANNEL: z.string().optional(),
+}).refine((e) => e.APPROVALS_CHANNEL?.trim() !== 'slack' || e.SLACK_APPROVALS_CHANNEL !== undefined, {
+  message: 'SLACK_APPROVALS_CHANNEL is required with APPROVALS_CHANNEL=slack: the channel approval requests are posted in',
 });
 
 export type SlackConfigResult = { ok: true; config: SlackConfig } | { ok: false; problem: string };
@@ -49,6 +55,7 @@ export function readSlackConfig(env: Record<string, string | undefined>): SlackC
       teamId: e.SLACK_TEAM_ID,
       allowedUsers: e.SLACK_ALLOWED_USERS,
       approvers: e.SLACK_APPROVERS,
+      ...(e.SLACK_APPROVALS_CHANNEL !== undefined ? { approvalsChannel: e.SLACK_APPROVALS_CHANNEL } : {}),
     },
   };
 }

@@ -11,7 +11,7 @@ import { createSlackNotifier } from './outbound/notifier.js';
 import { createSlackWebApi } from './outbound/web-api.js';
 import { SLACK_CHANNEL } from './slack-message.js';
 
-/** Only the Slack user ids in SLACK_APPROVERS decide; with none configured, nobody approves through Slack. */
+/** The Slack user ids in SLACK_APPROVERS decide (and, through PEOPLE, whoever another channel's rule names). */
 export function slackApprovers(config: Pick<SlackConfig, 'approvers'>): MayApprove {
   return (sender) => sender.id !== undefined && config.approvers.includes(sender.id);
 }
@@ -33,13 +33,23 @@ export const slackChannel: ChannelModule = {
       agent: deps.agent,
       humanIntents: deps.humanIntents,
       logger,
+      ...(deps.approves ? { approves: deps.approves } : {}),
       onDecided: (d) => afterAck.run('chat.update', () => api.updateMessage({ channel: d.channel, ts: d.ts, ...decidedApproval(d.summary, d.approve, d.user) })),
       onDenyClicked: (d) => afterAck.run('views.open', () => api.openView(d.triggerId, denyReasonModal(d.context, d.summary))),
     });
     return {
       mounts: { '/webhooks/slack': createSlackWebhooks({ intake, config, clock: deps.clock, logger }) },
       approvers: { [SLACK_CHANNEL]: slackApprovers(config) },
-      notifier: createSlackNotifier({ store: deps.store, api, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents }),
+      notifier: createSlackNotifier({
+        store: deps.store,
+        api,
+        ids: deps.ids,
+        clock: deps.clock,
+        logger,
+        humanIntents: deps.humanIntents,
+        ...(deps.routing ? { routing: deps.routing } : {}),
+        ...(config.approvalsChannel !== undefined ? { approvalsChannel: config.approvalsChannel } : {}),
+      }),
       sources: [afterAck],
     };
   },

@@ -39,3 +39,9 @@ export function slackPlaceOf(first: ThreadEvent | undefined): SlackPlace | undef
   const meta = placeMeta.safeParse(data.meta);
   return meta.success ? meta.data : undefined;
 }
+
+/** `{channel}:{ts}` back into its parts; undefined for anything else. */
+export function parseMessageKey(key: string): { channel: string; ts: string } | undefined {
+  const match = /^([A-Z0-9]+):(\d+\.\d+)$/.exec(key);
+  return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : undefined;
+}

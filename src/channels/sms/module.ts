@@ -15,11 +15,12 @@ export const smsChannel: ChannelModule = {
     const result = readSmsConfig({ PUBLIC_URL: `http://127.0.0.1:${deps.port}`, ...deps.env });
     if (!result.ok) throw new Error(result.problem);
     const config = result.config;
+    if (deps.routing?.approvalsChannel === SMS_CHANNEL) throw new Error('APPROVALS_CHANNEL=sms is not supported: SMS has no approvals place; approvals by SMS go to the person who last wrote by SMS');
     const logger = deps.logger.child({ channel: SMS_CHANNEL });
     // The auth token already is the secret both ends hold; the purpose label keeps codes apart from signatures.
     const codeSecret = config.authToken;
-    const intake = createSmsIntake({ intake: deps.intake, store: deps.store, allowedNumbers: config.allowedNumbers, codeSecret, agent: deps.agent, humanIntents: deps.humanIntents, logger });
-    const notifier = createSmsNotifier({ store: deps.store, sender: createTwilioSender(config), codeSecret, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents });
+    const intake = createSmsIntake({ intake: deps.intake, store: deps.store, allowedNumbers: config.allowedNumbers, codeSecret, agent: deps.agent, humanIntents: deps.humanIntents, logger, ...(deps.people ? { people: deps.people } : {}), ...(deps.routing ? { routing: deps.routing } : {}) });
+    const notifier = createSmsNotifier({ store: deps.store, sender: createTwilioSender(config), codeSecret, ids: deps.ids, clock: deps.clock, logger, humanIntents: deps.humanIntents, ...(deps.routing ? { routing: deps.routing } : {}) });
     return {
       mounts: { [WEBHOOK_MOUNT]: createSmsWebhook({ intake, config, logger }) },
       approvers: { [SMS_CHANNEL]: smsApprovers },

@@ -1,14 +1,16 @@
 // Delivers what a thread owes a person by email, threaded under the original mail, then records it as `message_sent`.
 //
-// Only threads that started by email are ours. Each pending notification is sent, then recorded with its
+// Only threads that started by email are ours, and of their notifications those routed to email (`route.ts`: the
+// person last wrote by email, or approvals go to email). Each is sent, then recorded with its
 // Message-ID as an `email-out` delivery in the same append, so a reply quoting it maps back to the thread.
 // Message-IDs are derived from the event id: if we crash between sending and recording, the resend carries the
 // same id (mail clients fold the copy) and only one `message_sent` can ever be recorded for it.
 import type { MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
-import type { EmailReceived } from '../email-received.js';
+import { EMAIL_CHANNEL, type EmailReceived } from '../email-received.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
-import { oldestFirst } from '../../../core/stack.js';
-import { foldState, type ThreadState } from '../../../core/state.js';
+import { routedTo, type Route, type RoutePolicy } from '../../../core/route.js';
+import { newestFirst, oldestFirst } from '../../../core/stack.js';
+import { foldState, type MessageRef, type ThreadState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/thread.js';
 import type { Delivery, ThreadStore } from '../../../store/thread-store.js';
 import { domainOf, isOwnAddress, normalizeAddress, uniqueAddresses } from '../addresses.js';
@@ -39,6 +41,8 @@ export interface EmailNotifierDeps {
   humanIntents: (agent: string) => HumanIntents | undefined;
   /** Where the approval page is mounted under PUBLIC_URL. Default '/approvals'. */
   approvalPath?: string;
+  /** Which notifications are email's; routed as if email were the only channel unless told. */
+  routing?: RoutePolicy;
 }
 
 export type NotifyResult =
@@ -67,15 +71,21 @@ export function replySubject(subject: string): string {
   return `Re: ${s === '' ? 'your request' : s}`;
 }
 
+/** Whether a message id is an email's: what the person sent by email, or a decision recorded before channels were. */
+function byEmail(m: MessageRef): boolean {
+  return m.channel === undefined ? m.direction === 'in' : m.channel === EMAIL_CHANNEL;
+}
+
 /** The newest email from the person (a reply or an emailed decision): what our answer replies to. */
 function replyingTo(first: EmailReceived, state: ThreadState): string {
-  return state.lastInboundMessageId ?? first.messageId;
+  for (const m of newestFirst(state.messages)) if (m.direction === 'in' && byEmail(m)) return m.messageId;
+  return first.messageId;
 }
 
 /** The original mail, then every message of the conversation since, in order: what mail clients thread on. */
 function referenceChain(first: EmailReceived, state: ThreadState): string[] {
-  // Everything a person sent counts (their client threads it); of ours, only what went out by email.
-  const later = oldestFirst(state.messages).flatMap((m) => (m.direction === 'in' || m.channel === 'email' ? [m.messageId] : []));
+  // Only emails: an SMS or a Slack message id means nothing to a mail client.
+  const later = oldestFirst(state.messages).flatMap((m) => (byEmail(m) ? [m.messageId] : []));
   const chain = [...new Set([...first.references, first.messageId, ...later])];
   // Keep the root and the newest: that is what threading needs when the chain grows long.
   return chain.length <= MAX_REFERENCES ? chain : [chain[0] ?? first.messageId, ...chain.slice(-(MAX_REFERENCES - 1))];
@@ -86,6 +96,7 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
   const approvalPath = deps.approvalPath ?? '/approvals';
   const domain = domainOf(config.address);
   const serially = oneAtATime<ThreadId, NotifyResult>();
+  const routing = deps.routing ?? { channels: [EMAIL_CHANNEL] };
 
   interface Letter {
     to: string[];
@@ -93,8 +104,10 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     content: NotificationContent;
   }
 
-  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId, humanIntents: HumanIntents): Letter[] {
+  function letters(event: ThreadEvent, first: EmailReceived, threadId: ThreadId, humanIntents: HumanIntents, route: Route): Letter[] {
     const requester = normalizeAddress(first.from.address);
+    // The person where they last wrote by email (a participant who replied, say); the requester otherwise.
+    const contact = route.kind === 'contact' && route.contact.from !== undefined ? normalizeAddress(route.contact.from) : requester;
     if (event.type === 'approval_requested') {
       // One mail per approver: each link names its approver, so it cannot be forwarded to someone else to decide.
       const now = deps.clock.now().getTime();
@@ -112,9 +125,9 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     if (content === undefined) return [];
     const others =
       content.kind === 'question' || content.kind === 'answer'
-        ? uniqueAddresses([...first.to, ...first.cc].map((a) => a.address)).filter((a) => a !== requester && !isOwnAddress(a, config.address))
+        ? uniqueAddresses([first.from.address, ...first.to.map((a) => a.address), ...first.cc.map((a) => a.address)]).filter((a) => a !== contact && !isOwnAddress(a, config.address))
         : [];
-    return [{ to: [requester], cc: others, content }];
+    return [{ to: [contact], cc: others, content }];
   }
 
   async function run(threadId: ThreadId): Promise<NotifyResult> {
@@ -126,8 +139,8 @@ export function createEmailNotifier(deps: EmailNotifierDeps): EmailNotifier {
     if (state === undefined || first === undefined) return { kind: 'not_email' };
     const sent: Array<{ eventId: string; messageIds: string[] }> = [];
     const replyTo = threadReplyAddress(config.address, threadId, config.tokenSecret);
-    for (const event of state.pendingNotifications) {
-      const outgoing = letters(event, first, threadId, humanIntents);
+    for (const { event, route } of routedTo(state, EMAIL_CHANNEL, routing)) {
+      const outgoing = letters(event, first, threadId, humanIntents, route);
       const records: NewEvent[] = [];
       const deliveries: Delivery[] = [];
       const references = referenceChain(first, state);

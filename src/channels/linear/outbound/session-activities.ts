@@ -9,6 +9,7 @@
 import type { EventOf, MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
 import type { JsonObject } from '../../../core/json.js';
+import { routedTo, type RoutePolicy } from '../../../core/route.js';
 import { foldState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents, type Thread } from '../../../core/thread.js';
 import type { ActivityContent, AgentActivities } from '../../../linear/agent-activities.js';
@@ -27,6 +28,8 @@ export interface SessionActivitiesDeps {
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   humanIntents: (agent: string) => HumanIntents | undefined;
+  /** Which notifications are Linear's to post; without it, every one of a thread the session started. */
+  routing?: RoutePolicy;
 }
 
 export interface SessionActivities extends BackgroundSource {
@@ -42,6 +45,7 @@ const activityId = (key: string): string => idempotentId('activity', key);
 
 export function createSessionActivities(deps: SessionActivitiesDeps): SessionActivities {
   const { store, logger } = deps;
+  const routing = deps.routing ?? { channels: [LINEAR_CHANNEL] };
   const serially = oneAtATime<ThreadId, void>();
   const running = new Set<Promise<void>>();
   /** Actions posted while their thread ran, in this process: recorded at its pause without being posted again. */
@@ -101,7 +105,9 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
       for (const e of actions) if (e.type === 'message_sent' && e.data.messageId !== undefined) postedLive.delete(e.data.messageId);
     }
     const humanIntents = deps.humanIntents(thread.agent) ?? noHumanIntents;
-    for (const event of foldState(thread.events, humanIntents).pendingNotifications) {
+    // Actions are the session's record of the work wherever the conversation went; what the person is owed goes
+    // only where the routing rule sends it.
+    for (const { event } of routedTo(foldState(thread.events, humanIntents), LINEAR_CHANNEL, routing)) {
       const content = notificationContent(event, humanIntents);
       if (content === undefined) continue;
       const id = activityId(event.id);

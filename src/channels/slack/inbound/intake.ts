@@ -4,7 +4,7 @@
 // and every other subtype are ignored, so nothing we post loops back. The delivery is the message (`{channel}:{ts}`):
 // Slack's retries of an event carry the same message, and so do the two events (message.im, app_mention) one
 // message can raise, so each is written once.
-import type { HumanInput } from '../../../core/human-input.js';
+import type { HumanInput, MayApprove } from '../../../core/human-input.js';
 import { asCallId, parseThreadId, type CallId, type ThreadId } from '../../../core/ids.js';
 import { foldState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents } from '../../../core/thread.js';
@@ -51,6 +51,8 @@ export interface SlackIntakeDeps {
   agent: string;
   humanIntents: (agent: string) => HumanIntents | undefined;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** The process's approver rule across channels and people; without it, SLACK_APPROVERS alone. */
+  approves?: MayApprove;
   /** Told of each decision taken by a click, with the clicked message: to show the decision there. */
   onDecided?: (decision: ClickedDecision) => void;
   /** Told of a deny click that can open a modal: to ask the reason. */
@@ -98,12 +100,14 @@ export function createSlackIntake(deps: SlackIntakeDeps): SlackIntake {
     const threadId = parseThreadId(thread);
     const callId = asCallId(call);
     if (threadId === undefined || callId === undefined) return { kind: 'refused', outcome: ignore('unknown_action', { thread, call }) };
+    const loaded = await store.load(threadId);
     // Checked here as well as in the core, so a click by someone who may not decide writes nothing at all.
-    if (!config.approvers.includes(user)) {
+    const sender = { channel: SLACK_CHANNEL, id: user };
+    const approver = loaded !== undefined && deps.approves !== undefined ? deps.approves(sender, loaded) : config.approvers.includes(user);
+    if (!approver) {
       logger.warn({ user, threadId }, 'slack approval click by someone who is not an approver');
       return { kind: 'refused', outcome: ignore('not_an_approver', { user, threadId }) };
     }
-    const loaded = await store.load(threadId);
     const state = loaded === undefined ? undefined : foldState(loaded.events, deps.humanIntents(loaded.agent) ?? noHumanIntents);
     const pending = state?.pendingApproval;
     if (pending?.data.callId !== callId) return { kind: 'refused', outcome: ignore('stale_action', { threadId, callId }) };
@@ -147,7 +151,8 @@ export function createSlackIntake(deps: SlackIntakeDeps): SlackIntake {
           threadId: existing,
           from: { channel: SLACK_CHANNEL, id: user },
           input: { kind: 'message', text },
-          metadata: { messageId: delivery.id },
+          // The Slack thread it was written in: where the answer to it goes.
+          metadata: { messageId: delivery.id, thread: messageKey(channel, inThread ?? ts) },
           delivery,
         });
         if (outcome.kind === 'duplicate') return { kind: 'duplicate' };

@@ -6,7 +6,8 @@ import type { Block } from './blocks.js';
 
 export interface PostMessage {
   channel: string;
-  threadTs: string;
+  /** The Slack thread to answer in; absent, a new message in the channel. */
+  threadTs?: string;
   /** The notification's plain text: what Slack shows in notifications and where blocks cannot be drawn. */
   text: string;
   blocks: Block[];
@@ -52,7 +53,7 @@ export function createSlackWebApi(deps: { apiUrl: string; botToken: Secret; fetc
 
   return {
     async postMessage(message) {
-      const ts = await call('chat.postMessage', { channel: message.channel, thread_ts: message.threadTs, text: message.text, blocks: message.blocks });
+      const ts = await call('chat.postMessage', { channel: message.channel, ...(message.threadTs !== undefined ? { thread_ts: message.threadTs } : {}), text: message.text, blocks: message.blocks });
       if (ts === undefined) throw new HardwayError('channel_delivery', 'chat.postMessage answered without a ts');
       return ts;
     },

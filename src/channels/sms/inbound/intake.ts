@@ -1,6 +1,8 @@
 // One inbound SMS → start a thread, or answer the one its number has waiting. Approvals need the code we sent.
 import type { HumanInput, MayApprove } from '../../../core/human-input.js';
 import type { ThreadId } from '../../../core/ids.js';
+import { nobody, type People } from '../../../core/people.js';
+import type { RoutePolicy } from '../../../core/route.js';
 import { foldState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents } from '../../../core/thread.js';
 import type { ThreadIntake } from '../../../runtime/intake.js';
@@ -31,6 +33,9 @@ export interface SmsIntakeDeps {
   agent: string;
   humanIntents: (agent: string) => HumanIntents | undefined;
   logger: Pick<Logger, 'info' | 'warn'>;
+  /** Whose identities a number stands for, so it finds their thread whichever channel it is on. */
+  people?: People;
+  routing?: Pick<RoutePolicy, 'channels'>;
 }
 
 export interface SmsIntake {
@@ -73,7 +78,7 @@ export function createSmsIntake(deps: SmsIntakeDeps): SmsIntake {
       const delivery = { source: SMS_DELIVERY_SOURCE, id: sms.messageSid };
       if ((await store.findDelivery(delivery)) !== undefined) return { kind: 'duplicate' };
       const from = { channel: SMS_CHANNEL, id: sms.from };
-      const threadId = await waitingThreadOf(store, sms.from);
+      const threadId = await waitingThreadOf(store, sms.from, { people: deps.people ?? nobody, humanIntents: deps.humanIntents, routing: deps.routing ?? {} });
       if (threadId === undefined) {
         const outcome = await deps.intake.receive({ kind: 'start', agent: deps.agent, from, opening: { kind: 'message', text: sms.body, metadata: { messageId: sms.messageSid } }, delivery });
         if (outcome.kind !== 'started') return { kind: 'duplicate' };

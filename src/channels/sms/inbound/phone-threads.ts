@@ -1,13 +1,24 @@
-// Phone → the thread a message from it continues: the newest one started from that number that waits for a person.
-// An SMS carries no reply-to id, so "the conversation you are in" is the only mapping a phone user can follow.
+// Phone → the thread a message from it continues: the newest one waiting for a person that this person is in —
+// started from that number, or whose contact (where the person last wrote: an email, a Slack thread) is one of
+// their identities (PEOPLE). An SMS carries no reply-to id, so "the conversation you are in" is the only mapping a
+// phone user can follow.
 import type { ThreadId } from '../../../core/ids.js';
-import type { ThreadStatus } from '../../../core/thread.js';
+import { sameIdentity, type People } from '../../../core/people.js';
+import { contactFor, type RoutePolicy } from '../../../core/route.js';
+import { foldState } from '../../../core/state.js';
+import { noHumanIntents, type HumanIntents, type ThreadStatus } from '../../../core/thread.js';
 import type { ThreadStore, ThreadSummary } from '../../../store/thread-store.js';
-import { smsRequester } from '../sms-thread.js';
+import { SMS_CHANNEL, smsRequester } from '../sms-thread.js';
 
 const waiting: readonly ThreadStatus[] = ['awaiting_human', 'awaiting_approval'];
 
-export async function waitingThreadOf(store: ThreadStore, phone: string): Promise<ThreadId | undefined> {
+export interface PhoneThreadsDeps {
+  people: People;
+  humanIntents: (agent: string) => HumanIntents | undefined;
+  routing: Pick<RoutePolicy, 'channels'>;
+}
+
+export async function waitingThreadOf(store: ThreadStore, phone: string, deps?: PhoneThreadsDeps): Promise<ThreadId | undefined> {
   const candidates: ThreadSummary[] = [];
   for (const status of waiting) {
     let cursor: string | undefined;
@@ -18,9 +29,15 @@ export async function waitingThreadOf(store: ThreadStore, phone: string): Promis
     } while (cursor !== undefined);
   }
   candidates.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  const identities = deps?.people.identitiesOf({ channel: SMS_CHANNEL, id: phone }) ?? [{ channel: SMS_CHANNEL, id: phone }];
   for (const summary of candidates) {
     const thread = await store.load(summary.id);
-    if (thread !== undefined && smsRequester(thread.events) === phone) return thread.id;
+    if (thread === undefined) continue;
+    if (smsRequester(thread.events) === phone) return thread.id;
+    if (deps === undefined) continue;
+    const contact = contactFor(foldState(thread.events, deps.humanIntents(thread.agent) ?? noHumanIntents), deps.routing);
+    const from = contact?.from;
+    if (contact !== undefined && from !== undefined && identities.some((i) => sameIdentity(i, { channel: contact.channel, id: from }))) return thread.id;
   }
   return undefined;
 }
