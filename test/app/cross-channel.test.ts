@@ -20,6 +20,7 @@ import { startSlackApi, type SlackApi } from '../support/slack-api.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { startTwilioDouble, type TwilioDouble } from '../support/twilio-double.js';
+import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { testWorkspace } from '../support/workspace.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
@@ -38,6 +39,7 @@ let llm: StubLlm;
 let smtp: SmtpReceiver;
 let slack: SlackApi;
 let twilio: TwilioDouble;
+let linear: LinearDouble;
 let c: Container;
 let server: ServerType;
 let base: string;
@@ -47,6 +49,7 @@ beforeAll(async () => {
   smtp = await startSmtpReceiver();
   slack = await startSlackApi({ token: BOT_TOKEN });
   twilio = await startTwilioDouble({ accountSid, authToken });
+  linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
     ...testEnv({ SMTP_URL: smtp.url, APPROVERS: boss.email }),
     DATABASE_URL: ':memory:',
@@ -69,8 +72,11 @@ beforeAll(async () => {
     SMS_ALLOWED_NUMBERS: alice.phone,
     TWILIO_API_URL: twilio.url,
     PEOPLE: JSON.stringify([alice, boss]),
+    // The Linear Assistant's tools go to the GraphQL double, which checks every document against Linear's schema.
+    LINEAR_API_KEY: linear.apiKey,
+    LINEAR_API_URL: linear.url,
   });
-  c = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  c = await createContainer(config, { logger: silentLogger });
   server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await c.close();
+  await linear.close();
   await twilio.close();
   await slack.close();
   await smtp.close();
@@ -205,6 +212,8 @@ it('started by email, answered by SMS, approved in Slack by an approver of the e
   await c.worker.sweepNotifications();
   expect(twilio.sent.map((s) => ({ to: s.to, body: s.body }))).toEqual([{ to: alice.phone, body: 'Filed for Operations.' }]);
   expect((await c.linear.searchIssues({ query: title })).filter((i) => i.title === title)).toHaveLength(1);
+  expect(linear.operations().filter((name) => name === 'IssueCreate')).toHaveLength(1);
+  expect(linear.invalidRequests()).toEqual([]);
 
   // Where everything came from and went, in order, and nothing anywhere else.
   expect(trail(await events(threadId))).toEqual([

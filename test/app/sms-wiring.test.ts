@@ -9,6 +9,9 @@ import { twilioSignature } from '../../src/channels/sms/inbound/twilio-signature
 import { silentLogger } from '../../src/support/logger.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { startTwilioDouble, type TwilioDouble } from '../support/twilio-double.js';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { testWorkspace } from '../support/workspace.js';
 
 const accountSid = `AC${'a1'.repeat(16)}`;
@@ -21,11 +24,15 @@ const stranger = '+15559990009';
 let llm: StubLlm;
 let twilio: TwilioDouble;
 let c: Container;
+let linear: LinearDouble;
+let server: ServerType;
+let base: string;
 let sids = 0;
 
 beforeAll(async () => {
   llm = await startStubLlm();
   twilio = await startTwilioDouble({ accountSid, authToken });
+  linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
     DATABASE_URL: ':memory:',
     LLM_PROVIDER: 'openai-compatible',
@@ -39,11 +46,20 @@ beforeAll(async () => {
     TWILIO_FROM_NUMBER: ours,
     SMS_ALLOWED_NUMBERS: `${alex}, +15551230002`,
     TWILIO_API_URL: twilio.url,
+    LINEAR_API_KEY: linear.apiKey,
+    LINEAR_API_URL: linear.url,
   });
-  c = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  c = await createContainer(config, { logger: silentLogger });
+  // Through a real port, as the provider calls it; the tools go to the Linear GraphQL double (schema-checked).
+  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
   await c.close();
+  expect(linear.invalidRequests()).toEqual([]);
+  await linear.close();
   await twilio.close();
   await llm.close();
 });
@@ -60,7 +76,7 @@ function sms(from: string, body: string, messageSid = newSid()): Record<string, 
 /** `null`: no signature header at all. */
 async function post(params: Record<string, string>, given?: string | null): Promise<Response> {
   const signature = given === undefined ? twilioSignature(new Secret(authToken), `${publicUrl}/webhooks/sms/twilio`, params) : given;
-  return c.app.request('/webhooks/sms/twilio', {
+  return fetch(`${base}/webhooks/sms/twilio`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature !== null ? { 'x-twilio-signature': signature } : {}) },
     body: new URLSearchParams(params).toString(),
@@ -99,7 +115,7 @@ it('a malformed body is 400, even when signed', async () => {
   const before = await threadCount();
   const { MessageSid: _dropped, ...noSid } = sms(alex, 'hi');
   expect((await post(noSid)).status).toBe(400);
-  const res = await c.app.request('/webhooks/sms/twilio', { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' }, body: '{}' });
+  const res = await fetch(`${base}/webhooks/sms/twilio`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' }, body: '{}' });
   expect(res.status).toBe(400);
   expect(await threadCount()).toBe(before);
 });

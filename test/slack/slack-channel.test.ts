@@ -1,4 +1,4 @@
-// The Slack channel through the whole program: signed Events API and interactivity requests into the real Hono app,
+// The Slack channel through the whole program on a real port: signed Events API and interactivity requests over HTTP,
 // the worker running the scripted stub model, answers posted to a local Slack Web API double in the same Slack thread.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,9 @@ import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { startSlackApi, type SlackApi } from '../support/slack-api.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { testWorkspace } from '../support/workspace.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-0123456789abcdef';
@@ -19,10 +22,14 @@ const BOSS = 'U0BOSS';
 let llm: StubLlm;
 let slack: SlackApi;
 let c: Container;
+let linear: LinearDouble;
+let server: ServerType;
+let base: string;
 
 beforeAll(async () => {
   llm = await startStubLlm();
   slack = await startSlackApi({ token: BOT_TOKEN });
+  linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
     DATABASE_URL: ':memory:',
     LLM_PROVIDER: 'openai-compatible',
@@ -36,11 +43,20 @@ beforeAll(async () => {
     SLACK_TEAM_ID: TEAM,
     SLACK_ALLOWED_USERS: `${ALEX}, ${BOSS}`,
     SLACK_APPROVERS: BOSS,
+    LINEAR_API_KEY: linear.apiKey,
+    LINEAR_API_URL: linear.url,
   });
-  c = await createContainer(config, { logger: silentLogger, linear: await testWorkspace() });
+  c = await createContainer(config, { logger: silentLogger });
+  // Through a real port, as the provider calls it; the tools go to the Linear GraphQL double (schema-checked).
+  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
   await c.close();
+  expect(linear.invalidRequests()).toEqual([]);
+  await linear.close();
   await slack.close();
   await llm.close();
 });
@@ -54,7 +70,7 @@ function post(path: string, body: string, options: { contentType?: string; times
   const timestamp = String(options.timestamp ?? nowSeconds());
   const headers: Record<string, string> = { 'content-type': options.contentType ?? 'application/json', 'x-slack-request-timestamp': timestamp, ...options.headers };
   if (options.signature !== null) headers['x-slack-signature'] = options.signature ?? sign(timestamp, body);
-  return c.app.request(`/webhooks/slack${path}`, { method: 'POST', headers, body });
+  return fetch(`${base}/webhooks/slack${path}`, { method: 'POST', headers, body });
 }
 
 let seq = 0;
@@ -241,6 +257,7 @@ describe('approvals as buttons', () => {
     llm.script({ intent: 'done_for_now', message: 'Filed.' });
     await c.worker.drain();
     expect((await c.linear.searchIssues({ query: 'Restock via Slack' })).map((i) => i.title)).toContain('Restock via Slack');
+    expect(linear.operations().filter((name) => name === 'IssueCreate')).toHaveLength(1);
     expect(slack.calls.at(-1)?.body).toMatchObject({ thread_ts: ts, text: 'Filed.' });
     // A stale click (the thread moved on) after the thread is done: nothing is written.
     const done = (await c.store.load(threadId))?.events.length;
