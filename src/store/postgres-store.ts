@@ -11,6 +11,7 @@ import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from 
 import { listQuery } from './list-query.js';
 import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -150,6 +151,7 @@ class PostgresThreadStore implements ThreadStore {
           status = this.deps.statusAfter(agent, cached, events);
           stored = await insertEvents(c, threadId, seen, events, { status, updatedAt: now });
         }
+        await insertPrompts(c, threadId, promptsBySeq(options.prompts, stored));
         await insertDeliveries(c, threadId, deliveries, now);
         if (options.lease && options.releaseIfPaused && status !== 'ready') {
           await c.query(RELEASE_SQL, [threadId, options.lease.token]);
@@ -195,6 +197,10 @@ class PostgresThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return deliveryThread(this.pool, delivery);
+  }
+
+  async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
+    return reconstruct(await promptRows(this.pool, threadId, seq), seq);
   }
 
   async claim(options: ClaimOptions): Promise<Lease[]> {
@@ -336,6 +342,24 @@ async function insertEvents(
     await c.query(written.length > 0 ? `WITH inserted AS (${insert}) ${update}` : update, params);
   }
   return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
+}
+
+async function promptRows(c: Pool | PoolClient, threadId: ThreadId, uptoSeq: number): Promise<PromptRow[]> {
+  const found = await rows(c, 'SELECT seq, prefix_length, tail, sha256 FROM step_prompts WHERE thread_id = $1 AND seq <= $2 ORDER BY seq', [threadId, uptoSeq]);
+  return found.map(toPromptRow);
+}
+
+/** Each as a delta against the one before it; the thread row lock keeps two appends from deltaing against one. */
+async function insertPrompts(c: PoolClient, threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): Promise<void> {
+  if (prompts.length === 0) return;
+  let previous = lastPrompt(await promptRows(c, threadId, 2 ** 31 - 1));
+  for (const { seq, body } of prompts) {
+    const delta = promptDelta(previous, body);
+    await c.query('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES ($1, $2, $3, $4, $5)', [
+      threadId, seq, delta.prefixLength, delta.tail, sha256(body),
+    ]);
+    previous = body;
+  }
 }
 
 /** ON CONFLICT DO NOTHING waits for a concurrent insert of the same delivery and then skips it. */

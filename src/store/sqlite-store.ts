@@ -12,6 +12,7 @@ import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from 
 import { listQuery } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -103,6 +104,7 @@ class SqliteThreadStore implements ThreadStore {
       }
       const now = this.now();
       const stored = this.insertEvents(threadId, last, events);
+      this.insertPrompts(threadId, promptsBySeq(options.prompts, stored));
       this.insertDeliveries(threadId, deliveries, now);
       const agent = text(row, 'agent');
       const cached = cachedStatus(row);
@@ -154,6 +156,10 @@ class SqliteThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return this.deliveryThread(delivery);
+  }
+
+  async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
+    return reconstruct(this.promptRows(threadId, seq), seq);
   }
 
   async claim(options: ClaimOptions): Promise<Lease[]> {
@@ -276,6 +282,20 @@ class SqliteThreadStore implements ThreadStore {
       }
       return toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data));
     });
+  }
+
+  private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
+    if (prompts.length === 0) return;
+    let previous = lastPrompt(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
+    for (const { seq, body } of prompts) {
+      const delta = promptDelta(previous, body);
+      this.run('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES (?, ?, ?, ?, ?)', threadId, seq, delta.prefixLength, delta.tail, sha256(body));
+      previous = body;
+    }
+  }
+
+  private promptRows(threadId: ThreadId, uptoSeq: number): PromptRow[] {
+    return this.all('SELECT seq, prefix_length, tail, sha256 FROM step_prompts WHERE thread_id = ? AND seq <= ? ORDER BY seq', threadId, uptoSeq).map(toPromptRow);
   }
 
   private insertDeliveries(threadId: ThreadId, deliveries: readonly Delivery[], now: string): void {

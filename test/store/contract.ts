@@ -1,4 +1,5 @@
 // The ThreadStore contract: one suite every store must pass, run against SQLite and PostgreSQL through a factory.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, HardwayError, LeaseLostError } from '../../src/core/errors.js';
 import type { NewEvent } from '../../src/core/events.js';
@@ -115,6 +116,77 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       }
       throw new Error('paging did not end');
     }
+
+    describe('step prompts (#13)', () => {
+      // Prompts share long prefixes; the last one cuts inside a surrogate pair (🚀 is two UTF-16 units).
+      const base = '{"messages":[{"role":"system","content":"You are the assistant. Prüfung ✅\n<message>fridge</message>';
+      const prompts = [`${base}"}]}`, `${base}\n<list_teams_result>OPS</list_teams_result>"}]}`, `${base}\n<list_teams_result>OPS</list_teams_result>\n\uD83D\uDE80 done"}]}`];
+      const variant = `${base}\n<list_teams_result>OPS</list_teams_result>\n\uD83D\uDE00 other"}]}`;
+      const sha = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+      it('stores each prompt beside its step as a delta on the previous one and rebuilds every one exactly, hash checked', async () => {
+        const id = await newThread();
+        let seq = 1;
+        for (const body of [...prompts, variant]) {
+          const step = decided('search_issues', { query: 'fridge' });
+          await store.append(id, [step, message('and?')], { expectedSeq: seq, prompts: [{ eventId: step.id, body }] });
+          seq += 2;
+        }
+        const stored = await Promise.all([2, 4, 6, 8].map((s) => store.stepPrompt(id, s)));
+        expect(stored.map((p) => p?.body)).toEqual([...prompts, variant]);
+        expect(stored.map((p) => p?.sha256)).toEqual([...prompts, variant].map(sha));
+        expect(stored.map((p) => p?.previousSeq)).toEqual([undefined, 2, 4, 6]);
+        expect(stored[0]?.prefixLength).toBe(0);
+        expect(stored[1]?.prefixLength).toBe(base.length);
+        expect(stored[2]?.prefixLength).toBe(prompts[1]!.length - 4);
+        // 🚀 and 😀 share their first UTF-16 unit; the cut stays before the pair, not inside it.
+        expect(stored[3]?.prefixLength).toBe(prompts[2]!.indexOf('\uD83D'));
+        expect(await store.stepPrompt(id, 3)).toBeUndefined();
+        expect(await store.stepPrompt(ids.threadId(), 2)).toBeUndefined();
+      });
+
+      it('several prompts in one append are each a delta on the one before, in seq order', async () => {
+        const id = await newThread();
+        const steps = prompts.map(() => decided('list_teams'));
+        await store.append(id, steps, { expectedSeq: 1, prompts: steps.map((s, i) => ({ eventId: s.id, body: prompts[i]! })).reverse() });
+        const stored = await Promise.all([2, 3, 4].map((s) => store.stepPrompt(id, s)));
+        expect(stored.map((p) => p?.body)).toEqual(prompts);
+        expect(stored.map((p) => p?.previousSeq)).toEqual([undefined, 2, 3]);
+      });
+
+      it('a prompt commits with its step or not at all: a conflicted append and a prompt for an event not appended store nothing', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await expect(store.append(id, [step], { expectedSeq: 5, prompts: [{ eventId: step.id, body: prompts[0]! }] })).rejects.toBeInstanceOf(ConcurrencyError);
+        const stray = decided('list_teams');
+        await expect(store.append(id, [stray], { expectedSeq: 1, prompts: [{ eventId: ids.eventId(), body: prompts[0]! }] })).rejects.toSatisfy((e: unknown) =>
+          HardwayError.isInstance(e, 'invalid_input'),
+        );
+        expect((await store.load(id))?.events).toHaveLength(1);
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[1]! }] });
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[1], prefixLength: 0 });
+      });
+
+      it('a tampered delta fails its hash check on read instead of showing a prompt that was never sent', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[0]! }] });
+        await h.exec(`UPDATE step_prompts SET tail = 'tampered' WHERE thread_id = '${id}'`);
+        await expect(store.stepPrompt(id, 2)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
+      });
+
+      it('loading a thread never reads the prompts', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[0]! }] });
+        const traced = await h.trace(async () => {
+          await store.load(id);
+          await store.eventsAfter(id, 0);
+        });
+        expect(traced.statements.some((s) => /\bevents\b/i.test(s.sql))).toBe(true);
+        expect(traced.statements.filter((s) => /step_prompts/i.test(s.sql))).toEqual([]);
+      });
+    });
 
     describe('events', () => {
       it('creates a thread and loads every event back exactly, numbered from 1', async () => {
