@@ -1,11 +1,13 @@
 // The list query both stores run: a live lease reads as `running`, filters, newest first with the id as tiebreak.
 import type { ThreadStatus } from '../core/thread.js';
+import { HardwayError } from '../core/errors.js';
 import type { ListPosition } from './cursor.js';
 
 export interface ListQueryInput {
   id?: string;
   status?: ThreadStatus;
   agent?: string;
+  terms?: readonly string[];
   after?: ListPosition;
   limit: number;
   /** ISO time: leases expiring after it are live. */
@@ -32,6 +34,8 @@ export function listQuery(input: ListQueryInput, dialect: Dialect): { sql: strin
   else if (input.status !== undefined) where.push(`status = ${add(input.status)}`, `NOT ${live}`);
   if (input.id !== undefined) where.push(`id = ${add(input.id)}`);
   if (input.agent !== undefined) where.push(`agent = ${add(input.agent)}`);
+  // Each term is one probe of the (term, thread_id) key.
+  for (const term of input.terms ?? []) where.push(`id IN (SELECT thread_id FROM thread_terms WHERE term = ${add(term)})`);
   if (input.after !== undefined) {
     where.push(`(updated_at, id) < (${dialect.timestamp(add(input.after.updatedAt))}, ${add(input.after.id)})`);
   }
@@ -42,4 +46,9 @@ export function listQuery(input: ListQueryInput, dialect: Dialect): { sql: strin
     `ORDER BY updated_at DESC, id DESC LIMIT ${add(input.limit)}`,
   ].join(' ');
   return { sql, params };
+}
+
+export function listTerms(terms: readonly string[]): string[] {
+  if (terms.length > 10) throw new HardwayError('invalid_input', `at most 10 search terms, got ${terms.length}`);
+  return [...new Set(terms)];
 }

@@ -4,14 +4,15 @@ import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { DerivedStatus, Thread } from '../core/thread.js';
+import { searchTerms } from '../core/search-terms.js';
 import type { Upcasters } from '../core/upcast.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery } from './list-query.js';
+import { listQuery, listTerms } from './list-query.js';
 import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
-import { lastPrompt, promptDelta, promptsBySeq, reconstruct, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -181,6 +182,7 @@ class PostgresThreadStore implements ThreadStore {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(options.terms !== undefined ? { terms: listTerms(options.terms) } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
@@ -197,6 +199,10 @@ class PostgresThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return deliveryThread(this.pool, delivery);
+  }
+
+  async stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]> {
+    return reconstructAll(await promptRows(this.pool, threadId, 2 ** 31 - 1));
   }
 
   async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
@@ -340,6 +346,10 @@ async function insertEvents(
     const n = params.length;
     const update = `UPDATE threads SET status = $${n - 2}, last_seq = $${n - 1}, updated_at = $${n} WHERE id = $1`;
     await c.query(written.length > 0 ? `WITH inserted AS (${insert}) ${update}` : update, params);
+  }
+  const terms = [...new Set(events.flatMap(searchTerms))];
+  if (terms.length > 0) {
+    await c.query('INSERT INTO thread_terms (term, thread_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [terms, threadId]);
   }
   return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
 }

@@ -16,6 +16,7 @@ export function redactingStore(store: ThreadStore, redact: Redact): ThreadStore 
     list: (options) => store.list(options),
     // Unredacted: the body is hashed as sent, and it was rendered from events that were redacted when stored.
     stepPrompt: (threadId, seq) => store.stepPrompt(threadId, seq),
+    stepPrompts: (threadId) => store.stepPrompts(threadId),
     findDelivery: (delivery) => store.findDelivery(delivery),
     claim: (options) => store.claim(options),
     heartbeat: (lease, leaseMs) => store.heartbeat(lease, leaseMs),

@@ -49,6 +49,13 @@ CREATE TABLE IF NOT EXISTS step_prompts (
   FOREIGN KEY (thread_id, seq) REFERENCES events (thread_id, seq)
 );
 
+-- What a thread can be found by (core/search-terms.ts), written with its events; the key is what a search probes.
+CREATE TABLE IF NOT EXISTS thread_terms (
+  term text NOT NULL,
+  thread_id text NOT NULL,
+  CONSTRAINT thread_terms_pkey PRIMARY KEY (term, thread_id)
+);
+
 -- Migration for databases created with data jsonb: the cast keeps every event (jsonb always holds valid json).
 DO $$
 BEGIN

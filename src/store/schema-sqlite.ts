@@ -46,6 +46,13 @@ CREATE TABLE IF NOT EXISTS step_prompts (
   FOREIGN KEY (thread_id, seq) REFERENCES events (thread_id, seq)
 ) STRICT;
 
+-- What a thread can be found by (core/search-terms.ts), written with its events; the key is what a search probes.
+CREATE TABLE IF NOT EXISTS thread_terms (
+  term TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  PRIMARY KEY (term, thread_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at, id);
 CREATE INDEX IF NOT EXISTS threads_by_update ON threads (updated_at, id);
 CREATE INDEX IF NOT EXISTS threads_by_agent ON threads (agent, updated_at, id);

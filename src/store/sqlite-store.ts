@@ -6,13 +6,14 @@ import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { DerivedStatus, Thread } from '../core/thread.js';
+import { searchTerms } from '../core/search-terms.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery } from './list-query.js';
+import { listQuery, listTerms } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
-import { lastPrompt, promptDelta, promptsBySeq, reconstruct, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -140,6 +141,7 @@ class SqliteThreadStore implements ThreadStore {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(options.terms !== undefined ? { terms: listTerms(options.terms) } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
@@ -156,6 +158,10 @@ class SqliteThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return this.deliveryThread(delivery);
+  }
+
+  async stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]> {
+    return reconstructAll(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
   }
 
   async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
@@ -272,6 +278,7 @@ class SqliteThreadStore implements ThreadStore {
 
   /** Returns the events as `load` will give them back, so a caller can keep them instead of reloading. */
   private insertEvents(threadId: ThreadId, after: number, events: readonly NewEvent[]): ThreadEvent[] {
+    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
     return events.map((event, i) => {
       const seq = after + 1 + i;
       const data = JSON.stringify(event.data);

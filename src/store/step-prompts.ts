@@ -49,23 +49,25 @@ export function toPromptRow(row: Row): PromptRow {
   return { seq: int(row, 'seq'), prefixLength: int(row, 'prefix_length'), tail: text(row, 'tail'), sha256: text(row, 'sha256') };
 }
 
-/** Rebuilds every prompt of the rows (in seq order) up to `seq`, and checks the hash of the one asked for. */
+/** Rebuilds the prompts of the rows (in seq order) up to `seq`, and checks the hash of the one asked for. */
 export function reconstruct(rows: readonly PromptRow[], seq: number): StoredPrompt | undefined {
+  return reconstructAll(rows.filter((row) => row.seq <= seq), (s) => s === seq).at(-1);
+}
+
+/** Rebuilds every prompt of the rows (in seq order), checking the hash of each one `check` picks (default: all). */
+export function reconstructAll(rows: readonly PromptRow[], check: (seq: number) => boolean = () => true): StoredPrompt[] {
+  const out: StoredPrompt[] = [];
   let body = '';
   let previousSeq: number | undefined;
   for (const row of rows) {
-    if (row.seq > seq) break;
-    const current = body.slice(0, row.prefixLength) + row.tail;
-    if (row.seq === seq) {
-      if (sha256(current) !== row.sha256) {
-        throw new HardwayError('invalid_state', `the stored prompt of step ${seq} does not match its hash`);
-      }
-      return { seq, body: current, sha256: row.sha256, prefixLength: row.prefixLength, ...(previousSeq === undefined ? {} : { previousSeq }) };
+    body = body.slice(0, row.prefixLength) + row.tail;
+    if (check(row.seq)) {
+      if (sha256(body) !== row.sha256) throw new HardwayError('invalid_state', `the stored prompt of step ${row.seq} does not match its hash`);
+      out.push({ seq: row.seq, body, sha256: row.sha256, prefixLength: row.prefixLength, ...(previousSeq === undefined ? {} : { previousSeq }) });
     }
-    body = current;
     previousSeq = row.seq;
   }
-  return undefined;
+  return out;
 }
 
 /** The last prompt the rows rebuild to: what the next one is a delta against. */

@@ -61,6 +61,8 @@ export interface ListOptions {
   id?: ThreadId;
   status?: ThreadStatus;
   agent?: string;
+  /** Threads that hold every one of these index terms (`searchTerms` in core/search-terms.ts). At most 10. */
+  terms?: string[];
   /** At most 200. */
   limit?: number;
   cursor?: string;
@@ -102,6 +104,8 @@ export interface ThreadStore {
   list(options?: ListOptions): Promise<ListResult>;
   /** The exact prompt the model step at `seq` sent, rebuilt from its delta and checked against its hash. */
   stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined>;
+  /** Every stored prompt of the thread in seq order, rebuilt in one pass and each checked against its hash. */
+  stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]>;
   /** The thread a delivery was recorded for, if any. */
   findDelivery(delivery: Delivery): Promise<ThreadId | undefined>;
   /** Leases up to `limit` ready threads not leased by anyone else (or whose lease expired), oldest first. */

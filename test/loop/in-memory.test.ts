@@ -28,6 +28,7 @@ function counting(inner: ThreadStore): { store: ThreadStore; loads: () => number
     },
     list: (options) => inner.list(options),
     stepPrompt: (threadId, seq) => inner.stepPrompt(threadId, seq),
+    stepPrompts: (threadId) => inner.stepPrompts(threadId),
     findDelivery: (delivery) => inner.findDelivery(delivery),
     claim: (options) => inner.claim(options),
     heartbeat: (lease, leaseMs) => inner.heartbeat(lease, leaseMs),

@@ -8,6 +8,7 @@ import type { Json, JsonObject } from '../../src/core/json.js';
 import { deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '../../src/core/thread.js';
 import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
 import type { Traced } from './statement-trace.js';
+import { channelTerm, escalatedTerm, queryTerms } from '../../src/core/search-terms.js';
 import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { emailMessage } from '../../src/channels/email/email-received.js';
 
@@ -141,6 +142,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(stored[2]?.prefixLength).toBe(prompts[1]!.length - 4);
         // 🚀 and 😀 share their first UTF-16 unit; the cut stays before the pair, not inside it.
         expect(stored[3]?.prefixLength).toBe(prompts[2]!.indexOf('\uD83D'));
+        expect(await store.stepPrompts(id)).toEqual(stored);
         expect(await store.stepPrompt(id, 3)).toBeUndefined();
         expect(await store.stepPrompt(ids.threadId(), 2)).toBeUndefined();
       });
@@ -826,6 +828,25 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(ofOther.map((t) => t.id).toSorted()).toEqual([...other].toSorted());
         const readyOfOther = await listAll({ agent: 'other-agent', status: 'ready', limit: 1 });
         expect(readyOfOther.map((t) => t.id).toSorted()).toEqual([...other].filter((id) => !waiting.has(id)).toSorted());
+      });
+
+      it('finds threads by the terms of their events: words, sender, channel, issue identifier, escalation (#13)', async () => {
+        const email = await newThread([{ ...message('The fridge is empty, see ENG-42'), data: { channel: 'email', from: 'Alex@Company.com', text: 'The fridge is empty, see ENG-42' } }]);
+        const slack = await newThread([{ ...message('Fridge door broken'), data: { channel: 'slack', from: 'U024BE7LH', text: 'Fridge door broken' } }]);
+        const quiet = await newThread([{ ...message('nothing to see'), data: { channel: 'http', from: 'sam@company.com', text: 'nothing to see' } }]);
+        await store.append(slack, [reply('Also ENG-7 please'), { id: ids.eventId(), type: 'escalated', at: at(), data: { guard: 'max_steps', reason: 'too many steps' } }], { expectedSeq: 1 });
+        const found = async (terms: string[], options: ListOptions = {}) => (await listAll({ terms, limit: 2, ...options })).map((t) => t.id).toSorted();
+        expect(await found(queryTerms('fridge'))).toEqual([email, slack].toSorted());
+        expect(await found(queryTerms('FRIDGE empty'))).toEqual([email]);
+        expect(await found(queryTerms('alex@company.com'))).toEqual([email]);
+        expect(await found(queryTerms('eng-42'))).toEqual([email]);
+        expect(await found(queryTerms('ENG-7'))).toEqual([slack]);
+        expect(await found([channelTerm('slack')])).toEqual([slack]);
+        expect(await found([channelTerm('email')], { status: 'ready' })).toEqual([email]);
+        expect(await found([escalatedTerm])).toEqual([slack]);
+        expect(await found(queryTerms('fri'))).toEqual([]);
+        expect(await found([])).toEqual([email, slack, quiet].toSorted());
+        await expect(store.list({ terms: range(11).map(String) })).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_input'));
       });
 
       it('rejects a cursor it did not make, and a nonsense limit', async () => {

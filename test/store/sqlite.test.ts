@@ -80,6 +80,7 @@ describe('SQLite store specifics', () => {
         'deliveries',
         'events',
         'step_prompts',
+        'thread_terms',
         'threads',
       ]);
     } finally {
