@@ -75,6 +75,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       at: at(),
       data: { channel: 'http', from: 'alex@company.com', text },
     });
+    const said = (channel: string, from: string, text: string): NewEvent => ({ id: ids.eventId(), type: 'message_received', at: at(), data: { channel, from, text } });
     const reply = (message: string): NewEvent => ({
       id: ids.eventId(),
       type: 'human_replied',
@@ -831,9 +832,9 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       });
 
       it('finds threads by the terms of their events: words, sender, channel, issue identifier, escalation (#13)', async () => {
-        const email = await newThread([{ ...message('The fridge is empty, see ENG-42'), data: { channel: 'email', from: 'Alex@Company.com', text: 'The fridge is empty, see ENG-42' } }]);
-        const slack = await newThread([{ ...message('Fridge door broken'), data: { channel: 'slack', from: 'U024BE7LH', text: 'Fridge door broken' } }]);
-        const quiet = await newThread([{ ...message('nothing to see'), data: { channel: 'http', from: 'sam@company.com', text: 'nothing to see' } }]);
+        const email = await newThread([said('email', 'Alex@Company.com', 'The fridge is empty, see ENG-42')]);
+        const slack = await newThread([said('slack', 'U024BE7LH', 'Fridge door broken')]);
+        const quiet = await newThread([said('http', 'sam@company.com', 'nothing to see')]);
         await store.append(slack, [reply('Also ENG-7 please'), { id: ids.eventId(), type: 'escalated', at: at(), data: { guard: 'max_steps', reason: 'too many steps' } }], { expectedSeq: 1 });
         const found = async (terms: string[], options: ListOptions = {}) => (await listAll({ terms, limit: 2, ...options })).map((t) => t.id).toSorted();
         expect(await found(queryTerms('fridge'))).toEqual([email, slack].toSorted());
