@@ -12,7 +12,7 @@ export const issueTerm = (id: string): string => `issue:${id.toUpperCase()}`;
 export const escalatedTerm = 'event:escalated';
 
 function clean(value: string): string {
-  return value.replace(/[\p{Cc}\p{Cs}]/gu, '').trim().toLowerCase().slice(0, 200);
+  return value.replace(/[\p{Control}\p{Surrogate}]/gu, '').trim().toLowerCase().slice(0, 200);
 }
 
 function words(text: string): string[] {

@@ -4,7 +4,7 @@ import type { ClaimToken, ThreadId } from '../core/ids.js';
 import type { Thread, ThreadStatus } from '../core/thread.js';
 import type { SentPrompt, StoredPrompt } from './step-prompts.js';
 
-export type { StoredPrompt } from './step-prompts.js';
+export type { SentPrompt, StoredPrompt } from './step-prompts.js';
 
 /** An inbound delivery (email Message-ID, Slack event_id, webhook id …): recorded once per (source, id). */
 export interface Delivery {
