@@ -9,7 +9,7 @@ import type { Upcasters } from '../core/upcast.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery, listTerms } from './list-query.js';
+import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
 import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
@@ -81,6 +81,8 @@ class DeliveryRace extends Error {
 
 const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
+
+const postgresDialect = { param: (n: number) => `$${n}`, timestamp: (p: string) => `${p}::timestamptz` };
 
 const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2';
 
@@ -177,17 +179,21 @@ class PostgresThreadStore implements ThreadStore {
 
   async list(options: ListOptions = {}): Promise<ListResult> {
     const limit = pageLimit(options.limit);
+    const terms = listTerms(options.terms ?? []);
+    const countSql = termCountSql(postgresDialect);
+    const driveBy = await rarestTerm(terms, async (term) => int((await rows(this.pool, countSql, [term]))[0] ?? { n: 0 }, 'n'));
     const { sql, params } = listQuery(
       {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
-        ...(options.terms !== undefined ? { terms: listTerms(options.terms) } : {}),
+        ...(terms.length > 0 ? { terms } : {}),
+        ...(driveBy !== undefined ? { driveBy } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
       },
-      { param: (n) => `$${n}`, timestamp: (p) => `${p}::timestamptz` },
+      postgresDialect,
     );
     const threads = (await rows(this.pool, sql, params)).map(toSummary);
     const last = threads.length > limit ? threads[limit - 1] : undefined;

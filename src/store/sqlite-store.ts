@@ -10,7 +10,7 @@ import { searchTerms } from '../core/search-terms.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery, listTerms } from './list-query.js';
+import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
 import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
@@ -54,6 +54,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ThreadStore {
   }
   return new SqliteThreadStore(db, resolveDeps(options));
 }
+
+const sqliteDialect = { param: (n: number) => `?${n}`, timestamp: (p: string) => p };
 
 const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?';
 
@@ -136,17 +138,21 @@ class SqliteThreadStore implements ThreadStore {
 
   async list(options: ListOptions = {}): Promise<ListResult> {
     const limit = pageLimit(options.limit);
+    const terms = listTerms(options.terms ?? []);
+    const countSql = termCountSql(sqliteDialect);
+    const driveBy = await rarestTerm(terms, async (term) => int(this.get(countSql, term) ?? { n: 0 }, 'n'));
     const { sql, params } = listQuery(
       {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
-        ...(options.terms !== undefined ? { terms: listTerms(options.terms) } : {}),
+        ...(terms.length > 0 ? { terms } : {}),
+        ...(driveBy !== undefined ? { driveBy } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
       },
-      { param: (n) => `?${n}`, timestamp: (p) => p },
+      sqliteDialect,
     );
     const threads = this.all(sql, ...params).map(toSummary);
     const last = threads.length > limit ? threads[limit - 1] : undefined;
