@@ -850,6 +850,28 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         await expect(store.list({ terms: range(11).map(String) })).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_input'));
       });
 
+      it('a term on 2000 threads (checked while walking the newest) and a rare one (its threads fetched) find exactly their threads, newest first', async () => {
+        // 2000 threads say "fridge" (common: the list walks the newest and checks each); 3 of them also say "ENG-9".
+        const fridge: ThreadId[] = [];
+        await Promise.all(
+          range(2000).map(async (i) => {
+            const id = ids.threadId();
+            fridge.push(id);
+            await store.create({ id, agent, events: [said('email', 'alex@company.com', i % 700 === 0 ? `fridge ENG-9 #${i}` : `fridge #${i}`)] });
+          }),
+        );
+        clock.advance(1000);
+        const other = await newThread([said('email', 'sam@company.com', 'printer ENG-9')]);
+        const common = await listAll({ terms: queryTerms('fridge'), limit: 200 });
+        expect(common.map((t) => t.id).toSorted()).toEqual(fridge.toSorted());
+        const newestFirst = (a: ThreadSummary, b: ThreadSummary): number => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id);
+        expect(common).toEqual(common.toSorted(newestFirst));
+        const both = await listAll({ terms: queryTerms('fridge ENG-9'), limit: 2 });
+        expect(both).toHaveLength(3);
+        expect(both.every((t) => fridge.includes(t.id))).toBe(true);
+        expect((await listAll({ terms: queryTerms('ENG-9'), limit: 2 })).map((t) => t.id)).toContain(other);
+      }, 60_000);
+
       it('rejects a cursor it did not make, and a nonsense limit', async () => {
         await newThread();
         const forged = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
