@@ -81,7 +81,8 @@ describe('GET /v1/threads/:id/steps/:seq/prompt', () => {
     const whole = served.reduce((n, p) => n + Buffer.byteLength(p.body), 0);
     const tails = served.reduce((n, p) => n + Buffer.byteLength(p.body.slice(p.shared_prefix_length)), 0);
     // Reported: bytes of prompt text stored per step, against storing each prompt whole.
-    console.info(`seed scenario: ${served.length} steps, whole prompts ${whole} B (${Math.round(whole / served.length)} B/step), deltas ${tails} B (${Math.round(tails / served.length)} B/step)`);
+    const perStep = served.map((p) => `${Buffer.byteLength(p.body)}→${Buffer.byteLength(p.body.slice(p.shared_prefix_length))}`).join(', ');
+    console.info(`seed scenario: ${served.length} steps, whole prompts ${whole} B (${Math.round(whole / served.length)} B/step), deltas ${tails} B (${Math.round(tails / served.length)} B/step); per step whole→stored: ${perStep}`);
     expect(tails).toBeLessThan(whole / 2);
   });
 

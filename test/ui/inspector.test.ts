@@ -198,6 +198,15 @@ describe('thread page', () => {
     expect(received.slice(0, prefix)).toBe(llm.requests[1]!.rawBody.slice(0, prefix));
     expect(unescapeHtml(page.body)).toContain(received.slice(prefix));
 
+    // Opened on the thread page itself: the exact prompt, its shared prefix and new tail marked.
+    expect(page.body).toContain(`href="/ui/threads/${id}?prompt=${third.seq}#seq-${third.seq}"`);
+    expect(page.body).not.toContain('<pre id="prompt-');
+    const opened = await w.get(`/ui/threads/${id}?prompt=${third.seq}`, { cookie });
+    const inline = new RegExp(`<pre id="prompt-${third.seq}"><mark class="shared">([\\s\\S]*?)</mark><ins class="tail">([\\s\\S]*?)</ins></pre>`).exec(opened.body);
+    expect(unescapeHtml(inline?.[1] ?? '')).toBe(received.slice(0, prefix));
+    expect(unescapeHtml(`${inline?.[1] ?? ''}${inline?.[2] ?? ''}`)).toBe(received);
+    expect(opened.body.match(/<pre id="prompt-/g)).toHaveLength(1);
+
     const step = await w.get(`/ui/threads/${id}/steps/${third.seq}`, { cookie });
     expect(step.status).toBe(200);
     const shown = /<pre id="prompt">([\s\S]*?)<\/pre>/.exec(step.body)?.[1];

@@ -57,7 +57,9 @@ const Prompt: FC<{ prompt: PromptView | undefined; threadId: string }> = ({ prom
   return (
     <section aria-label={`Prompt of step ${prompt.seq}`}>
       <p>
-        <a href={`/ui/threads/${threadId}/steps/${prompt.seq}`}>Exact prompt</a>{' '}
+        <a href={`/ui/threads/${threadId}?prompt=${prompt.seq}#seq-${prompt.seq}`}>Show the exact prompt here</a>
+        {' · '}
+        <a href={`/ui/threads/${threadId}/steps/${prompt.seq}`}>Step page</a>{' '}
         <span class="meta">
           {`${prompt.length} characters, sha256 ${prompt.sha256.slice(0, 16)}…; `}
           {prompt.previousSeq === undefined
@@ -65,6 +67,15 @@ const Prompt: FC<{ prompt: PromptView | undefined; threadId: string }> = ({ prom
             : `shares its first ${prompt.prefixLength} characters with the prompt of #${prompt.previousSeq}, then ${prompt.tail.length} new`}
         </span>
       </p>
+      {prompt.body === undefined ? null : (
+        <details open>
+          <summary>Exact prompt (the shared prefix, then the new tail)</summary>
+          <pre id={`prompt-${prompt.seq}`}>
+            <mark class="shared">{prompt.body.slice(0, prompt.prefixLength)}</mark>
+            <ins class="tail">{prompt.tail}</ins>
+          </pre>
+        </details>
+      )}
       <details>
         <summary>{prompt.previousSeq === undefined ? 'Whole prompt' : 'New tail of the prompt'}</summary>
         <pre>

@@ -8,9 +8,11 @@ export interface PromptView {
   prefixLength: number;
   previousSeq?: number;
   tail: string;
+  /** The whole body, only for the step the page was asked to open: a page of 500 steps must not carry them all. */
+  body?: string;
 }
 
-export function promptView(prompt: StoredPrompt): PromptView {
+export function promptView(prompt: StoredPrompt, whole = false): PromptView {
   return {
     seq: prompt.seq,
     sha256: prompt.sha256,
@@ -18,5 +20,6 @@ export function promptView(prompt: StoredPrompt): PromptView {
     prefixLength: prompt.prefixLength,
     ...(prompt.previousSeq === undefined ? {} : { previousSeq: prompt.previousSeq }),
     tail: prompt.body.slice(prompt.prefixLength),
+    ...(whole ? { body: prompt.body } : {}),
   };
 }

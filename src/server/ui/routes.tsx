@@ -89,7 +89,8 @@ export function uiRoutes(deps: UiDeps): Hono {
     const found = await loadThread(c.req.param('id'));
     if (found === undefined) return c.notFound();
     const { thread, status } = found;
-    const prompts = new Map((await deps.store.stepPrompts(thread.id)).map((p) => [p.seq, promptView(p)]));
+    const open = Number(c.req.query('prompt'));
+    const prompts = new Map((await deps.store.stepPrompts(thread.id)).map((p) => [p.seq, promptView(p, p.seq === open)]));
     return c.html(<ThreadPage thread={thread} status={status} prompts={prompts} />);
   });
 
