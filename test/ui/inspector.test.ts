@@ -6,6 +6,8 @@ import type { NewEvent } from '../../src/core/events.js';
 import { randomIds, type ThreadId } from '../../src/core/ids.js';
 import { startStubContainer } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
+import { generateSignedCookie } from 'hono/cookie';
+import { cookieKey, SESSION_COOKIE } from '../../src/server/ui/session.js';
 import { serveInspector, sessionCookie, unescapeHtml, type Served } from './inspector-http.js';
 
 const TOKEN = 'ui-test-token-0123456789abcdef';
@@ -83,6 +85,15 @@ describe('inspector login', () => {
     const [name, value] = cookie.split('=');
     const forged = `${name}=${encodeURIComponent(`exp.9999999999999.${decodeURIComponent(value ?? '').split('.').at(-1)}`)}`;
     expect((await w.get('/ui', { cookie: forged })).status).toBe(303);
+  });
+
+  it('a session past its expiry is no session, even correctly signed and still sent by the browser', async () => {
+    const w = await start();
+    const key = cookieKey(TOKEN);
+    const signed = async (expiresAt: number) => (await generateSignedCookie(SESSION_COOKIE, `exp.${expiresAt}`, key)).split(';')[0] ?? '';
+    expect((await w.get('/ui', { cookie: await signed(Date.now() + 60_000) })).status).toBe(200);
+    expect((await w.get('/ui', { cookie: await signed(Date.now() - 1) })).status).toBe(303);
+    expect((await w.get('/ui', { cookie: (await generateSignedCookie(SESSION_COOKIE, `exp.${Date.now() + 60_000}`, cookieKey('another-token'))).split(';')[0] ?? '' })).status).toBe(303);
   });
 
   it('without a session every page redirects to the login, which sends you back where you were going', async () => {

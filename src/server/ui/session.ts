@@ -20,7 +20,7 @@ export function sameToken(given: string, token: string): boolean {
 }
 
 /** Derived from the token: rotating the token ends every session, and the cookie cannot be turned back into it. */
-const cookieKey = (apiToken: string): string => createHmac('sha256', apiToken).update('hardway inspector session v1').digest('base64url');
+export const cookieKey = (apiToken: string): string => createHmac('sha256', apiToken).update('hardway inspector session v1').digest('base64url');
 
 const cookieOptions = (c: Context, maxAgeSeconds: number) =>
   ({ path: '/ui', httpOnly: true, sameSite: 'Strict', secure: new URL(c.req.url).protocol === 'https:', maxAge: maxAgeSeconds }) as const;
