@@ -86,6 +86,20 @@ describe('GET /v1/threads/:id/steps/:seq/prompt', () => {
     expect(tails).toBeLessThan(whole / 2);
   });
 
+  it('a rejected step’s prompt is stored too: the reply that was no step, and what it was answering', async () => {
+    c = await startStubContainer(llm, { API_TOKEN: TOKEN });
+    llm.script('I think you should make an issue.', { intent: 'done_for_now', message: 'ok' });
+    const launched = await c.app.request('/v1/threads', { method: 'POST', headers: auth, body: JSON.stringify({ message: 'make an issue' }) });
+    const { thread_id } = (await launched.json()) as { thread_id: string };
+    await c.worker.drain();
+    const steps = modelSteps((await c.service.load(thread_id as never)).events);
+    expect(steps.map((e) => e.type)).toEqual(['step_rejected', 'step_decided']);
+    const rejected = await promptOf(thread_id, steps[0]!.seq);
+    expect(rejected.body).toBe(llm.requests[0]!.rawBody);
+    expect(steps[0]!.type === 'step_rejected' && steps[0]!.data.usage?.promptSha256).toBe(rejected.sha256);
+    expect((await promptOf(thread_id, steps[1]!.seq)).body).toBe(llm.requests[1]!.rawBody);
+  });
+
   it('is 404 for a step that sent no prompt, 400 for a bad seq, 401 without the token, and listed in the OpenAPI document', async () => {
     const { threadId } = await seedScenario();
     expect((await c!.app.request(`/v1/threads/${threadId}/steps/1/prompt`, { headers: auth })).status).toBe(404);
