@@ -286,6 +286,8 @@ class PostgresThreadStore implements ThreadStore {
       updatedAt,
       threadId,
     ]);
+    // Threads stored before the search index existed become findable here too.
+    await insertTerms(c, threadId, events);
     return status;
   }
 
@@ -353,11 +355,15 @@ async function insertEvents(
     const update = `UPDATE threads SET status = $${n - 2}, last_seq = $${n - 1}, updated_at = $${n} WHERE id = $1`;
     await c.query(written.length > 0 ? `WITH inserted AS (${insert}) ${update}` : update, params);
   }
+  await insertTerms(c, threadId, events);
+  return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
+}
+
+async function insertTerms(c: PoolClient, threadId: ThreadId, events: readonly NewEvent[]): Promise<void> {
   const terms = [...new Set(events.flatMap(searchTerms))];
   if (terms.length > 0) {
     await c.query('INSERT INTO thread_terms (term, thread_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [terms, threadId]);
   }
-  return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
 }
 
 async function promptRows(c: Pool | PoolClient, threadId: ThreadId, uptoSeq: number): Promise<PromptRow[]> {

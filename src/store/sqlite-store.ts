@@ -284,7 +284,7 @@ class SqliteThreadStore implements ThreadStore {
 
   /** Returns the events as `load` will give them back, so a caller can keep them instead of reloading. */
   private insertEvents(threadId: ThreadId, after: number, events: readonly NewEvent[]): ThreadEvent[] {
-    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
+    this.insertTerms(threadId, events);
     return events.map((event, i) => {
       const seq = after + 1 + i;
       const data = JSON.stringify(event.data);
@@ -295,6 +295,10 @@ class SqliteThreadStore implements ThreadStore {
       }
       return toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data));
     });
+  }
+
+  private insertTerms(threadId: ThreadId, events: readonly NewEvent[]): void {
+    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
   }
 
   private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
@@ -323,6 +327,8 @@ class SqliteThreadStore implements ThreadStore {
     const status = this.deps.statusAfter(agent, 'ready', events);
     const last = events.at(-1)?.seq ?? 0;
     this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last, updatedAt, threadId);
+    // Threads stored before the search index existed become findable here too.
+    this.insertTerms(threadId, events);
     return status;
   }
 

@@ -872,6 +872,14 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await listAll({ terms: queryTerms('ENG-9'), limit: 2 })).map((t) => t.id)).toContain(other);
       }, 60_000);
 
+      it('rebuildStatusCache indexes threads whose terms are missing (stored before the index existed)', async () => {
+        const id = await newThread([said('email', 'alex@company.com', 'The fridge is empty')]);
+        await h.exec('DELETE FROM thread_terms');
+        expect((await store.list({ terms: queryTerms('fridge') })).threads).toEqual([]);
+        await store.rebuildStatusCache();
+        expect((await store.list({ terms: queryTerms('fridge alex@company.com') })).threads.map((t) => t.id)).toEqual([id]);
+      });
+
       it('rejects a cursor it did not make, and a nonsense limit', async () => {
         await newThread();
         const forged = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
