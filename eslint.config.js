@@ -5,7 +5,7 @@ export default tseslint.config(
   { ignores: ['node_modules', 'baml_client', 'data', 'bench/peers', 'bench/results', 'coverage'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

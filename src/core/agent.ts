@@ -74,10 +74,15 @@ export interface AgentDefinition<S extends Step = Step> {
   collapsedResult?(result: EventOf<'tool_succeeded'>, decided: EventOf<'step_decided'> | undefined): string;
 }
 
+/** The exact request body a step sent (its hash is `usage.promptSha256`): the runtime stores it beside the step. */
+export interface SentRequest {
+  body: string;
+}
+
 export type ModelOutcome =
-  | { kind: 'step'; value: unknown; usage: StepUsage }
+  | { kind: 'step'; value: unknown; usage: StepUsage; sent?: SentRequest }
   /** The model answered with something that is not a step; `reason` is the parser's short explanation. */
-  | { kind: 'invalid'; reason: string; usage: StepUsage }
+  | { kind: 'invalid'; reason: string; usage: StepUsage; sent?: SentRequest }
   /** The model could not be reached (after the boundary's own bounded retries). */
   | { kind: 'unavailable'; reason: string; retryable: boolean };
 

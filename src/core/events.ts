@@ -40,6 +40,8 @@ export interface StepUsage {
   costUsd?: number | null;
   latencyMs: number;
   raw: string;
+  /** sha256 (hex) of the exact request body sent; the body itself is stored apart from the events. */
+  promptSha256?: string;
 }
 
 export interface StepDecided {

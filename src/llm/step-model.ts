@@ -1,8 +1,9 @@
 // The LLM boundary: one BAML call per step with bounded retries, usage recorded, every failure returned as data.
+import { createHash } from 'node:crypto';
 import { BamlAbortError, ClientRegistry, Collector, toBamlError } from '@boundaryml/baml';
 import { z } from 'zod';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
-import type { ModelOutcome, StepModel } from '../core/agent.js';
+import type { ModelOutcome, SentRequest, StepModel } from '../core/agent.js';
 import type { StepUsage } from '../core/events.js';
 import { retryAfterMs } from '../core/retry-after.js';
 import { classifyBamlFailure, clip } from './baml-failure.js';
@@ -81,6 +82,17 @@ function replyText(collector: Collector): string | undefined {
   }
 }
 
+/** The exact request body the call sent, with its hash; the body only, as the headers carry the provider key. */
+function sentRequest(collector: Collector): { body: string; sha256: string } | undefined {
+  let body: string | undefined;
+  try {
+    body = collector.last?.calls.at(-1)?.httpRequest?.body.text();
+  } catch {
+    return undefined;
+  }
+  return body === undefined ? undefined : { body, sha256: createHash('sha256').update(body, 'utf8').digest('hex') };
+}
+
 const seconds = (ms: number): string => `${Math.round(ms / 100) / 10} s`;
 
 export function createStepModel(options: StepModelOptions): StepModel {
@@ -96,7 +108,7 @@ export function createStepModel(options: StepModelOptions): StepModel {
   const withBreakpoints = config.provider === 'anthropic' ? options.callWithBreakpoints : undefined;
   const call: BamlStepFunction = withBreakpoints === undefined ? options.call : (context, o) => withBreakpoints(cacheParts(context), o);
 
-  const usageFrom = (collector: Collector, startedAt: number, raw: string | null): StepUsage => {
+  const usageFrom = (collector: Collector, startedAt: number, raw: string | null, request: { sha256: string } | undefined): StepUsage => {
     const log = collector.last;
     // The reply body has the cache counts the Collector lacks; the Collector's figures stand in for a body without.
     const reported = providerUsage(replyText(collector));
@@ -112,7 +124,14 @@ export function createStepModel(options: StepModelOptions): StepModel {
       costUsd: stepCost(price, tokens),
       latencyMs: log?.timing.durationMs ?? Date.now() - startedAt,
       raw: raw ?? log?.rawLlmResponse ?? '',
+      ...(request ? { promptSha256: request.sha256 } : {}),
     };
+  };
+
+  /** Usage and the request sent, for an outcome the model answered. */
+  const answered = (collector: Collector, startedAt: number, raw: string | null): { usage: StepUsage; sent?: SentRequest } => {
+    const request = sentRequest(collector);
+    return { usage: usageFrom(collector, startedAt, raw, request), ...(request ? { sent: { body: request.body } } : {}) };
   };
 
   const attempt = async (context: string, signal: AbortSignal, timeoutMs: number): Promise<Attempt> => {
@@ -121,7 +140,7 @@ export function createStepModel(options: StepModelOptions): StepModel {
     const startedAt = Date.now();
     try {
       const value = await call(context, { clientRegistry: registry, collector, signal: AbortSignal.any([signal, timeout]) });
-      return { kind: 'step', value, usage: usageFrom(collector, startedAt, null) };
+      return { kind: 'step', value, ...answered(collector, startedAt, null) };
     } catch (caught) {
       const error = caught instanceof Error ? toBamlError(caught) : caught;
       if (signal.aborted) return { kind: 'unavailable', reason: 'aborted', retryable: true };
@@ -129,7 +148,7 @@ export function createStepModel(options: StepModelOptions): StepModel {
       const failure = classifyBamlFailure(error, { provider: config.provider, explainInvalid: options.explainInvalid });
       switch (failure.kind) {
         case 'invalid':
-          return { kind: 'invalid', reason: failure.reason, usage: usageFrom(collector, startedAt, failure.raw) };
+          return { kind: 'invalid', reason: failure.reason, ...answered(collector, startedAt, failure.raw) };
         case 'fatal':
           return { kind: 'unavailable', reason: failure.reason, retryable: false };
         case 'retry':

@@ -9,9 +9,11 @@ import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
 import type { ContextBudget } from '../core/budget.js';
+import type { StepModel } from '../core/agent.js';
+import type { NewEvent } from '../core/events.js';
 import { foldState } from '../core/state.js';
 import { noHumanIntents } from '../core/thread.js';
-import type { Lease, ThreadStore } from '../store/thread-store.js';
+import type { Lease, SentPrompt, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
 import type { RegisteredAgent } from './agent-module.js';
 import type { Notifier, ThreadObserver } from './channel-module.js';
@@ -192,6 +194,7 @@ export class Worker {
         );
         return;
       }
+      const prompts = new SentPrompts();
       const result = await runLoop(
         {
           load: async () => {
@@ -200,7 +203,14 @@ export class Worker {
             return t;
           },
           append: async (events, expectedSeq) => {
-            const appended = await store.append(lease.threadId, events, { expectedSeq, lease, releaseIfPaused: true });
+            const sent = prompts.for(events);
+            const appended = await store.append(lease.threadId, events, {
+              expectedSeq,
+              lease,
+              releaseIfPaused: true,
+              ...(sent.length > 0 ? { prompts: sent } : {}),
+            });
+            prompts.stored(events);
             // The loop records no deliveries, so the store cannot call its append a duplicate.
             if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
             if (appended.released === true) released = true;
@@ -210,7 +220,7 @@ export class Worker {
         },
         {
           agent: agent.definition,
-          model: agent.model,
+          model: prompts.recording(agent.model),
           limits: this.options.limits,
           ids: this.options.ids,
           clock: this.options.clock,
@@ -322,6 +332,44 @@ export class Worker {
       }
     }
   }
+}
+
+/**
+ * The request bodies the model steps of one run sent, by hash, until the step that names the hash is stored: the
+ * store keeps each beside its event, so the inspector shows what was sent, not a later renderer's output.
+ */
+class SentPrompts {
+  private readonly bySha = new Map<string, string>();
+
+  recording(model: StepModel): StepModel {
+    return async (context, signal) => {
+      const outcome = await model(context, signal);
+      if (outcome.kind !== 'unavailable' && outcome.sent !== undefined && outcome.usage.promptSha256 !== undefined) {
+        this.bySha.set(outcome.usage.promptSha256, outcome.sent.body);
+      }
+      return outcome;
+    };
+  }
+
+  for(events: readonly NewEvent[]): SentPrompt[] {
+    return events.flatMap((event) => {
+      const sha = shaOf(event);
+      const body = sha === undefined ? undefined : this.bySha.get(sha);
+      return body === undefined ? [] : [{ eventId: event.id, body }];
+    });
+  }
+
+  /** After the append committed: a conflicted one keeps them for the events that are appended instead. */
+  stored(events: readonly NewEvent[]): void {
+    for (const event of events) {
+      const sha = shaOf(event);
+      if (sha !== undefined) this.bySha.delete(sha);
+    }
+  }
+}
+
+function shaOf(event: NewEvent): string | undefined {
+  return event.type === 'step_decided' || event.type === 'step_rejected' ? event.data.usage?.promptSha256 : undefined;
 }
 
 /** What went wrong, short and in plain characters: it is stored, and what the store refused must not ride along. */

@@ -9,6 +9,7 @@ import { loopbackOnly } from './loopback-only.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { threadRoutes, type ThreadRoutesDeps } from './routes/threads.js';
+import { uiRoutes } from './ui/routes.js';
 
 export interface AppDeps extends ThreadRoutesDeps {
   logger: Logger;
@@ -54,6 +55,9 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.apiToken === undefined) app.use('/v1/*', loopbackOnly());
   app.use('/v1/*', bearerAuth(deps.apiToken), requireJsonBody(), limit);
   app.route('/v1/threads', threadRoutes(deps));
+  // The inspector: behind a login with the same token (or loopback-only without one), its forms size-limited.
+  app.use('/ui/*', limit);
+  app.route('/ui', uiRoutes({ store: deps.store, agents: deps.agents, ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}) }));
   for (const [path, mounted] of Object.entries(deps.mounts ?? {})) app.route(path, mounted);
   return app;
 }

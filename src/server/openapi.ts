@@ -33,6 +33,13 @@ export function openApiDocument(): Record<string, unknown> {
       '/v1/threads/{id}/context': {
         get: { summary: 'The exact text the model saw at each step', parameters: [threadId], responses: { 200: { description: 'Contexts', content: json(s.contextList) }, 404: error('Unknown thread') } },
       },
+      '/v1/threads/{id}/steps/{seq}/prompt': {
+        get: {
+          summary: 'The exact request body a model step sent (rebuilt from its stored delta, its sha256 checked)',
+          parameters: [threadId, { name: 'seq', in: 'path', required: true, schema: z.toJSONSchema(s.seqParam, { io: 'input' }) }],
+          responses: { 200: { description: 'The prompt', content: json(s.stepPrompt) }, 400: error('Bad seq'), 401: error('Bad token'), 404: error('Unknown thread or no prompt at that seq') },
+        },
+      },
       '/v1/threads/{id}/responses': {
         post: {
           summary: 'Resume a paused thread with a response or an approval, or retry a failed or escalated one',

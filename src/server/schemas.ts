@@ -91,3 +91,15 @@ export const health = z.object({
   ok: z.boolean(),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
 });
+
+export const seqParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+
+/** The exact request body a model step sent, rebuilt from its stored delta and checked against its hash. */
+export const stepPrompt = z.object({
+  seq: z.number().int(),
+  sha256: z.string(),
+  /** Characters shared with the previous model step's prompt of the thread, and that step's seq. */
+  shared_prefix_length: z.number().int(),
+  previous_seq: z.number().int().nullable(),
+  body: z.string(),
+});

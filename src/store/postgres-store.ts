@@ -4,13 +4,15 @@ import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { DerivedStatus, Thread } from '../core/thread.js';
+import { searchTerms } from '../core/search-terms.js';
 import type { Upcasters } from '../core/upcast.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery } from './list-query.js';
+import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -79,6 +81,8 @@ class DeliveryRace extends Error {
 
 const isUniqueViolation = (error: unknown, constraint: string): boolean =>
   error instanceof DatabaseError && error.code === '23505' && error.constraint === constraint;
+
+const postgresDialect = { param: (n: number) => `$${n}`, timestamp: (p: string) => `${p}::timestamptz` };
 
 const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = $1 AND lease_token = $2';
 
@@ -150,6 +154,7 @@ class PostgresThreadStore implements ThreadStore {
           status = this.deps.statusAfter(agent, cached, events);
           stored = await insertEvents(c, threadId, seen, events, { status, updatedAt: now });
         }
+        await insertPrompts(c, threadId, promptsBySeq(options.prompts, stored));
         await insertDeliveries(c, threadId, deliveries, now);
         if (options.lease && options.releaseIfPaused && status !== 'ready') {
           await c.query(RELEASE_SQL, [threadId, options.lease.token]);
@@ -174,16 +179,21 @@ class PostgresThreadStore implements ThreadStore {
 
   async list(options: ListOptions = {}): Promise<ListResult> {
     const limit = pageLimit(options.limit);
+    const terms = listTerms(options.terms ?? []);
+    const countSql = termCountSql(postgresDialect);
+    const driveBy = await rarestTerm(terms, async (term) => int((await rows(this.pool, countSql, [term]))[0] ?? { n: 0 }, 'n'));
     const { sql, params } = listQuery(
       {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(terms.length > 0 ? { terms } : {}),
+        ...(driveBy !== undefined ? { driveBy } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
       },
-      { param: (n) => `$${n}`, timestamp: (p) => `${p}::timestamptz` },
+      postgresDialect,
     );
     const threads = (await rows(this.pool, sql, params)).map(toSummary);
     const last = threads.length > limit ? threads[limit - 1] : undefined;
@@ -195,6 +205,14 @@ class PostgresThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return deliveryThread(this.pool, delivery);
+  }
+
+  async stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]> {
+    return reconstructAll(await promptRows(this.pool, threadId, 2 ** 31 - 1));
+  }
+
+  async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
+    return reconstruct(await promptRows(this.pool, threadId, seq), seq);
   }
 
   async claim(options: ClaimOptions): Promise<Lease[]> {
@@ -268,6 +286,8 @@ class PostgresThreadStore implements ThreadStore {
       updatedAt,
       threadId,
     ]);
+    // Threads stored before the search index existed become findable here too.
+    await insertTerms(c, threadId, events);
     return status;
   }
 
@@ -335,7 +355,33 @@ async function insertEvents(
     const update = `UPDATE threads SET status = $${n - 2}, last_seq = $${n - 1}, updated_at = $${n} WHERE id = $1`;
     await c.query(written.length > 0 ? `WITH inserted AS (${insert}) ${update}` : update, params);
   }
+  await insertTerms(c, threadId, events);
   return written.map(({ event, seq, data }) => toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data)));
+}
+
+async function insertTerms(c: PoolClient, threadId: ThreadId, events: readonly NewEvent[]): Promise<void> {
+  const terms = [...new Set(events.flatMap(searchTerms))];
+  if (terms.length > 0) {
+    await c.query('INSERT INTO thread_terms (term, thread_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [terms, threadId]);
+  }
+}
+
+async function promptRows(c: Pool | PoolClient, threadId: ThreadId, uptoSeq: number): Promise<PromptRow[]> {
+  const found = await rows(c, 'SELECT seq, prefix_length, tail, sha256 FROM step_prompts WHERE thread_id = $1 AND seq <= $2 ORDER BY seq', [threadId, uptoSeq]);
+  return found.map(toPromptRow);
+}
+
+/** Each as a delta against the one before it; the thread row lock keeps two appends from deltaing against one. */
+async function insertPrompts(c: PoolClient, threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): Promise<void> {
+  if (prompts.length === 0) return;
+  let previous = lastPrompt(await promptRows(c, threadId, 2 ** 31 - 1));
+  for (const { seq, body } of prompts) {
+    const delta = promptDelta(previous, body);
+    await c.query('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES ($1, $2, $3, $4, $5)', [
+      threadId, seq, delta.prefixLength, delta.tail, sha256(body),
+    ]);
+    previous = body;
+  }
 }
 
 /** ON CONFLICT DO NOTHING waits for a concurrent insert of the same delivery and then skips it. */

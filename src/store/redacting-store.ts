@@ -14,6 +14,9 @@ export function redactingStore(store: ThreadStore, redact: Redact): ThreadStore 
     load: (threadId) => store.load(threadId),
     eventsAfter: (threadId, seq) => store.eventsAfter(threadId, seq),
     list: (options) => store.list(options),
+    // Unredacted: the body is hashed as sent, and it was rendered from events that were redacted when stored.
+    stepPrompt: (threadId, seq) => store.stepPrompt(threadId, seq),
+    stepPrompts: (threadId) => store.stepPrompts(threadId),
     findDelivery: (delivery) => store.findDelivery(delivery),
     claim: (options) => store.claim(options),
     heartbeat: (lease, leaseMs) => store.heartbeat(lease, leaseMs),

@@ -37,6 +37,25 @@ CREATE TABLE IF NOT EXISTS deliveries (
   CONSTRAINT deliveries_pkey PRIMARY KEY (source, delivery_id)
 );
 
+-- The exact prompt of each model step, as a delta against the thread's previous one (see step-prompts.ts). Apart
+-- from events, so a thread load never reads them.
+CREATE TABLE IF NOT EXISTS step_prompts (
+  thread_id text NOT NULL,
+  seq integer NOT NULL,
+  prefix_length integer NOT NULL CHECK (prefix_length >= 0),
+  tail text NOT NULL,
+  sha256 text NOT NULL,
+  CONSTRAINT step_prompts_pkey PRIMARY KEY (thread_id, seq),
+  FOREIGN KEY (thread_id, seq) REFERENCES events (thread_id, seq)
+);
+
+-- What a thread can be found by (core/search-terms.ts), written with its events; the key is what a search probes.
+CREATE TABLE IF NOT EXISTS thread_terms (
+  term text NOT NULL,
+  thread_id text NOT NULL,
+  CONSTRAINT thread_terms_pkey PRIMARY KEY (term, thread_id)
+);
+
 -- Migration for databases created with data jsonb: the cast keeps every event (jsonb always holds valid json).
 DO $$
 BEGIN

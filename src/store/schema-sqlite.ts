@@ -34,6 +34,25 @@ CREATE TABLE IF NOT EXISTS deliveries (
   PRIMARY KEY (source, delivery_id)
 ) STRICT;
 
+-- The exact prompt of each model step, as a delta against the thread's previous one (see step-prompts.ts). Apart
+-- from events, so a thread load never reads them.
+CREATE TABLE IF NOT EXISTS step_prompts (
+  thread_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  prefix_length INTEGER NOT NULL CHECK (prefix_length >= 0),
+  tail TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (thread_id, seq),
+  FOREIGN KEY (thread_id, seq) REFERENCES events (thread_id, seq)
+) STRICT;
+
+-- What a thread can be found by (core/search-terms.ts), written with its events; the key is what a search probes.
+CREATE TABLE IF NOT EXISTS thread_terms (
+  term TEXT NOT NULL,
+  thread_id TEXT NOT NULL,
+  PRIMARY KEY (term, thread_id)
+) STRICT, WITHOUT ROWID;
+
 CREATE INDEX IF NOT EXISTS threads_by_status ON threads (status, updated_at, id);
 CREATE INDEX IF NOT EXISTS threads_by_update ON threads (updated_at, id);
 CREATE INDEX IF NOT EXISTS threads_by_agent ON threads (agent, updated_at, id);

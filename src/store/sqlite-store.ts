@@ -6,12 +6,14 @@ import { ConcurrencyError, HardwayError } from '../core/errors.js';
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ThreadId } from '../core/ids.js';
 import type { DerivedStatus, Thread } from '../core/thread.js';
+import { searchTerms } from '../core/search-terms.js';
 import { decodeCursor, encodeCursor, pageLimit } from './cursor.js';
 import { deliveryKey, distinctDeliveries } from './deliveries.js';
 import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from './lease.js';
-import { listQuery } from './list-query.js';
+import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
+import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -52,6 +54,8 @@ export function openSqliteStore(options: SqliteStoreOptions): ThreadStore {
   }
   return new SqliteThreadStore(db, resolveDeps(options));
 }
+
+const sqliteDialect = { param: (n: number) => `?${n}`, timestamp: (p: string) => p };
 
 const RELEASE_SQL = 'UPDATE threads SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE id = ? AND lease_token = ?';
 
@@ -103,6 +107,7 @@ class SqliteThreadStore implements ThreadStore {
       }
       const now = this.now();
       const stored = this.insertEvents(threadId, last, events);
+      this.insertPrompts(threadId, promptsBySeq(options.prompts, stored));
       this.insertDeliveries(threadId, deliveries, now);
       const agent = text(row, 'agent');
       const cached = cachedStatus(row);
@@ -133,16 +138,21 @@ class SqliteThreadStore implements ThreadStore {
 
   async list(options: ListOptions = {}): Promise<ListResult> {
     const limit = pageLimit(options.limit);
+    const terms = listTerms(options.terms ?? []);
+    const countSql = termCountSql(sqliteDialect);
+    const driveBy = await rarestTerm(terms, async (term) => int(this.get(countSql, term) ?? { n: 0 }, 'n'));
     const { sql, params } = listQuery(
       {
         ...(options.id !== undefined ? { id: options.id } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.agent !== undefined ? { agent: options.agent } : {}),
+        ...(terms.length > 0 ? { terms } : {}),
+        ...(driveBy !== undefined ? { driveBy } : {}),
         ...(options.cursor !== undefined ? { after: decodeCursor(options.cursor) } : {}),
         limit: limit + 1,
         now: this.now(),
       },
-      { param: (n) => `?${n}`, timestamp: (p) => p },
+      sqliteDialect,
     );
     const threads = this.all(sql, ...params).map(toSummary);
     const last = threads.length > limit ? threads[limit - 1] : undefined;
@@ -154,6 +164,14 @@ class SqliteThreadStore implements ThreadStore {
 
   async findDelivery(delivery: Delivery): Promise<ThreadId | undefined> {
     return this.deliveryThread(delivery);
+  }
+
+  async stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]> {
+    return reconstructAll(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
+  }
+
+  async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
+    return reconstruct(this.promptRows(threadId, seq), seq);
   }
 
   async claim(options: ClaimOptions): Promise<Lease[]> {
@@ -266,6 +284,7 @@ class SqliteThreadStore implements ThreadStore {
 
   /** Returns the events as `load` will give them back, so a caller can keep them instead of reloading. */
   private insertEvents(threadId: ThreadId, after: number, events: readonly NewEvent[]): ThreadEvent[] {
+    this.insertTerms(threadId, events);
     return events.map((event, i) => {
       const seq = after + 1 + i;
       const data = JSON.stringify(event.data);
@@ -276,6 +295,24 @@ class SqliteThreadStore implements ThreadStore {
       }
       return toEvent({ id: event.id, seq, type: event.type, at: event.at }, JSON.parse(data));
     });
+  }
+
+  private insertTerms(threadId: ThreadId, events: readonly NewEvent[]): void {
+    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
+  }
+
+  private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
+    if (prompts.length === 0) return;
+    let previous = lastPrompt(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
+    for (const { seq, body } of prompts) {
+      const delta = promptDelta(previous, body);
+      this.run('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES (?, ?, ?, ?, ?)', threadId, seq, delta.prefixLength, delta.tail, sha256(body));
+      previous = body;
+    }
+  }
+
+  private promptRows(threadId: ThreadId, uptoSeq: number): PromptRow[] {
+    return this.all('SELECT seq, prefix_length, tail, sha256 FROM step_prompts WHERE thread_id = ? AND seq <= ? ORDER BY seq', threadId, uptoSeq).map(toPromptRow);
   }
 
   private insertDeliveries(threadId: ThreadId, deliveries: readonly Delivery[], now: string): void {
@@ -290,6 +327,8 @@ class SqliteThreadStore implements ThreadStore {
     const status = this.deps.statusAfter(agent, 'ready', events);
     const last = events.at(-1)?.seq ?? 0;
     this.run('UPDATE threads SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?', status, last, updatedAt, threadId);
+    // Threads stored before the search index existed become findable here too.
+    this.insertTerms(threadId, events);
     return status;
   }
 

@@ -2,6 +2,9 @@
 import type { NewEvent, ThreadEvent } from '../core/events.js';
 import type { ClaimToken, ThreadId } from '../core/ids.js';
 import type { Thread, ThreadStatus } from '../core/thread.js';
+import type { SentPrompt, StoredPrompt } from './step-prompts.js';
+
+export type { SentPrompt, StoredPrompt } from './step-prompts.js';
 
 /** An inbound delivery (email Message-ID, Slack event_id, webhook id …): recorded once per (source, id). */
 export interface Delivery {
@@ -42,6 +45,11 @@ export interface AppendOptions {
    * released in the same commit, so a run that pauses costs one commit fewer. `released` says whether it was.
    */
   releaseIfPaused?: boolean;
+  /**
+   * The exact prompts the model steps among `events` sent, stored in the same commit as a delta against the thread's
+   * previous prompt. Kept apart from the events: loading a thread never reads them.
+   */
+  prompts?: SentPrompt[];
 }
 
 /**
@@ -55,6 +63,8 @@ export interface ListOptions {
   id?: ThreadId;
   status?: ThreadStatus;
   agent?: string;
+  /** Threads that hold every one of these index terms (`searchTerms` in core/search-terms.ts). At most 10. */
+  terms?: string[];
   /** At most 200. */
   limit?: number;
   cursor?: string;
@@ -94,6 +104,10 @@ export interface ThreadStore {
    */
   eventsAfter(threadId: ThreadId, seq: number): Promise<ThreadEvent[] | undefined>;
   list(options?: ListOptions): Promise<ListResult>;
+  /** The exact prompt the model step at `seq` sent, rebuilt from its delta and checked against its hash. */
+  stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined>;
+  /** Every stored prompt of the thread in seq order, rebuilt in one pass and each checked against its hash. */
+  stepPrompts(threadId: ThreadId): Promise<StoredPrompt[]>;
   /** The thread a delivery was recorded for, if any. */
   findDelivery(delivery: Delivery): Promise<ThreadId | undefined>;
   /** Leases up to `limit` ready threads not leased by anyone else (or whose lease expired), oldest first. */

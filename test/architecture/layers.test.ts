@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..', '..');
 function sourcesUnder(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    if (!entry.isFile() || !/\.tsx?$/.test(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     files.set(relative(root, path).split('\\').join('/'), readFileSync(path, 'utf8'));
   }

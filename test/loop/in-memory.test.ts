@@ -27,6 +27,8 @@ function counting(inner: ThreadStore): { store: ThreadStore; loads: () => number
       return inner.load(threadId);
     },
     list: (options) => inner.list(options),
+    stepPrompt: (threadId, seq) => inner.stepPrompt(threadId, seq),
+    stepPrompts: (threadId) => inner.stepPrompts(threadId),
     findDelivery: (delivery) => inner.findDelivery(delivery),
     claim: (options) => inner.claim(options),
     heartbeat: (lease, leaseMs) => inner.heartbeat(lease, leaseMs),

@@ -1,4 +1,5 @@
 // The ThreadStore contract: one suite every store must pass, run against SQLite and PostgreSQL through a factory.
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConcurrencyError, HardwayError, LeaseLostError } from '../../src/core/errors.js';
 import type { NewEvent } from '../../src/core/events.js';
@@ -7,6 +8,7 @@ import type { Json, JsonObject } from '../../src/core/json.js';
 import { deriveStatus, lastSeq, type DerivedStatus, type HumanIntents } from '../../src/core/thread.js';
 import type { Lease, ListOptions, ThreadStore, ThreadSummary } from '../../src/store/thread-store.js';
 import type { Traced } from './statement-trace.js';
+import { channelTerm, escalatedTerm, queryTerms } from '../../src/core/search-terms.js';
 import { linearAssistantIntents } from '../../src/agents/linear-assistant/human-intents.js';
 import { emailMessage } from '../../src/channels/email/email-received.js';
 
@@ -73,6 +75,7 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       at: at(),
       data: { channel: 'http', from: 'alex@company.com', text },
     });
+    const said = (channel: string, from: string, text: string): NewEvent => ({ id: ids.eventId(), type: 'message_received', at: at(), data: { channel, from, text } });
     const reply = (message: string): NewEvent => ({
       id: ids.eventId(),
       type: 'human_replied',
@@ -115,6 +118,78 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
       }
       throw new Error('paging did not end');
     }
+
+    describe('step prompts (#13)', () => {
+      // Prompts share long prefixes; the last one cuts inside a surrogate pair (🚀 is two UTF-16 units).
+      const base = '{"messages":[{"role":"system","content":"You are the assistant. Prüfung ✅\n<message>fridge</message>';
+      const prompts = [`${base}"}]}`, `${base}\n<list_teams_result>OPS</list_teams_result>"}]}`, `${base}\n<list_teams_result>OPS</list_teams_result>\n\uD83D\uDE80 done"}]}`];
+      const variant = `${base}\n<list_teams_result>OPS</list_teams_result>\n\uD83D\uDE00 other"}]}`;
+      const sha = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+      it('stores each prompt beside its step as a delta on the previous one and rebuilds every one exactly, hash checked', async () => {
+        const id = await newThread();
+        let seq = 1;
+        for (const body of [...prompts, variant]) {
+          const step = decided('search_issues', { query: 'fridge' });
+          await store.append(id, [step, message('and?')], { expectedSeq: seq, prompts: [{ eventId: step.id, body }] });
+          seq += 2;
+        }
+        const stored = await Promise.all([2, 4, 6, 8].map((s) => store.stepPrompt(id, s)));
+        expect(stored.map((p) => p?.body)).toEqual([...prompts, variant]);
+        expect(stored.map((p) => p?.sha256)).toEqual([...prompts, variant].map(sha));
+        expect(stored.map((p) => p?.previousSeq)).toEqual([undefined, 2, 4, 6]);
+        expect(stored[0]?.prefixLength).toBe(0);
+        expect(stored[1]?.prefixLength).toBe(base.length);
+        expect(stored[2]?.prefixLength).toBe(prompts[1]!.length - 4);
+        // 🚀 and 😀 share their first UTF-16 unit; the cut stays before the pair, not inside it.
+        expect(stored[3]?.prefixLength).toBe(prompts[2]!.indexOf('\uD83D'));
+        expect(await store.stepPrompts(id)).toEqual(stored);
+        expect(await store.stepPrompt(id, 3)).toBeUndefined();
+        expect(await store.stepPrompt(ids.threadId(), 2)).toBeUndefined();
+      });
+
+      it('several prompts in one append are each a delta on the one before, in seq order', async () => {
+        const id = await newThread();
+        const steps = prompts.map(() => decided('list_teams'));
+        await store.append(id, steps, { expectedSeq: 1, prompts: steps.map((s, i) => ({ eventId: s.id, body: prompts[i]! })).reverse() });
+        const stored = await Promise.all([2, 3, 4].map((s) => store.stepPrompt(id, s)));
+        expect(stored.map((p) => p?.body)).toEqual(prompts);
+        expect(stored.map((p) => p?.previousSeq)).toEqual([undefined, 2, 3]);
+      });
+
+      it('a prompt commits with its step or not at all: a conflicted append and a prompt for an event not appended store nothing', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await expect(store.append(id, [step], { expectedSeq: 5, prompts: [{ eventId: step.id, body: prompts[0]! }] })).rejects.toBeInstanceOf(ConcurrencyError);
+        const stray = decided('list_teams');
+        await expect(store.append(id, [stray], { expectedSeq: 1, prompts: [{ eventId: ids.eventId(), body: prompts[0]! }] })).rejects.toSatisfy((e: unknown) =>
+          HardwayError.isInstance(e, 'invalid_input'),
+        );
+        expect((await store.load(id))?.events).toHaveLength(1);
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[1]! }] });
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[1], prefixLength: 0 });
+      });
+
+      it('a tampered delta fails its hash check on read instead of showing a prompt that was never sent', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[0]! }] });
+        await h.exec(`UPDATE step_prompts SET tail = 'tampered' WHERE thread_id = '${id}'`);
+        await expect(store.stepPrompt(id, 2)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
+      });
+
+      it('loading a thread never reads the prompts', async () => {
+        const id = await newThread();
+        const step = decided('list_teams');
+        await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[0]! }] });
+        const traced = await h.trace(async () => {
+          await store.load(id);
+          await store.eventsAfter(id, 0);
+        });
+        expect(traced.statements.some((s) => /\bevents\b/i.test(s.sql))).toBe(true);
+        expect(traced.statements.filter((s) => /step_prompts/i.test(s.sql))).toEqual([]);
+      });
+    });
 
     describe('events', () => {
       it('creates a thread and loads every event back exactly, numbered from 1', async () => {
@@ -754,6 +829,55 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(ofOther.map((t) => t.id).toSorted()).toEqual([...other].toSorted());
         const readyOfOther = await listAll({ agent: 'other-agent', status: 'ready', limit: 1 });
         expect(readyOfOther.map((t) => t.id).toSorted()).toEqual([...other].filter((id) => !waiting.has(id)).toSorted());
+      });
+
+      it('finds threads by the terms of their events: words, sender, channel, issue identifier, escalation (#13)', async () => {
+        const email = await newThread([said('email', 'Alex@Company.com', 'The fridge is empty, see ENG-42')]);
+        const slack = await newThread([said('slack', 'U024BE7LH', 'Fridge door broken')]);
+        const quiet = await newThread([said('http', 'sam@company.com', 'nothing to see')]);
+        await store.append(slack, [reply('Also ENG-7 please'), { id: ids.eventId(), type: 'escalated', at: at(), data: { guard: 'max_steps', reason: 'too many steps' } }], { expectedSeq: 1 });
+        const found = async (terms: string[], options: ListOptions = {}) => (await listAll({ terms, limit: 2, ...options })).map((t) => t.id).toSorted();
+        expect(await found(queryTerms('fridge'))).toEqual([email, slack].toSorted());
+        expect(await found(queryTerms('FRIDGE empty'))).toEqual([email]);
+        expect(await found(queryTerms('alex@company.com'))).toEqual([email]);
+        expect(await found(queryTerms('eng-42'))).toEqual([email]);
+        expect(await found(queryTerms('ENG-7'))).toEqual([slack]);
+        expect(await found([channelTerm('slack')])).toEqual([slack]);
+        expect(await found([channelTerm('email')], { status: 'ready' })).toEqual([email]);
+        expect(await found([escalatedTerm])).toEqual([slack]);
+        expect(await found(queryTerms('fri'))).toEqual([]);
+        expect(await found([])).toEqual([email, slack, quiet].toSorted());
+        await expect(store.list({ terms: range(11).map(String) })).rejects.toSatisfy((e) => HardwayError.isInstance(e, 'invalid_input'));
+      });
+
+      it('a term on 2000 threads (checked while walking the newest) and a rare one (its threads fetched) find exactly their threads, newest first', async () => {
+        // 2000 threads say "fridge" (common: the list walks the newest and checks each); 3 of them also say "ENG-9".
+        const fridge: ThreadId[] = [];
+        await Promise.all(
+          range(2000).map(async (i) => {
+            const id = ids.threadId();
+            fridge.push(id);
+            await store.create({ id, agent, events: [said('email', 'alex@company.com', i % 700 === 0 ? `fridge ENG-9 #${i}` : `fridge #${i}`)] });
+          }),
+        );
+        clock.advance(1000);
+        const other = await newThread([said('email', 'sam@company.com', 'printer ENG-9')]);
+        const common = await listAll({ terms: queryTerms('fridge'), limit: 200 });
+        expect(common.map((t) => t.id).toSorted()).toEqual(fridge.toSorted());
+        const newestFirst = (a: ThreadSummary, b: ThreadSummary): number => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id);
+        expect(common).toEqual(common.toSorted(newestFirst));
+        const both = await listAll({ terms: queryTerms('fridge ENG-9'), limit: 2 });
+        expect(both).toHaveLength(3);
+        expect(both.every((t) => fridge.includes(t.id))).toBe(true);
+        expect((await listAll({ terms: queryTerms('ENG-9'), limit: 2 })).map((t) => t.id)).toContain(other);
+      }, 60_000);
+
+      it('rebuildStatusCache indexes threads whose terms are missing (stored before the index existed)', async () => {
+        const id = await newThread([said('email', 'alex@company.com', 'The fridge is empty')]);
+        await h.exec('DELETE FROM thread_terms');
+        expect((await store.list({ terms: queryTerms('fridge') })).threads).toEqual([]);
+        await store.rebuildStatusCache();
+        expect((await store.list({ terms: queryTerms('fridge alex@company.com') })).threads.map((t) => t.id)).toEqual([id]);
       });
 
       it('rejects a cursor it did not make, and a nonsense limit', async () => {

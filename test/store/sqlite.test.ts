@@ -79,6 +79,8 @@ describe('SQLite store specifics', () => {
       expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r.name)).toEqual([
         'deliveries',
         'events',
+        'step_prompts',
+        'thread_terms',
         'threads',
       ]);
     } finally {

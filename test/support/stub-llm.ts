@@ -138,6 +138,7 @@ export async function startStubLlm(options: StubLlmOptions = {}): Promise<StubLl
       path,
       headers: req.headers,
       body,
+      rawBody: raw,
       model: body.model,
       messages,
       prompt: messages.map((m) => m.content).join('\n'),

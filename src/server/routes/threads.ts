@@ -13,7 +13,7 @@ import type { HumanInput, Sender } from '../../core/human-input.js';
 import type { RegisteredAgent } from '../../runtime/agent-module.js';
 import type { Delivery, ThreadStore } from '../../store/thread-store.js';
 import { errorResponse, zodMessage } from '../errors.js';
-import { contextList, idempotencyKey, launchBody, listQuery, responseBody, threadDetail, threadIdParam } from '../schemas.js';
+import { contextList, idempotencyKey, launchBody, listQuery, responseBody, seqParam, stepPrompt, threadDetail, threadIdParam } from '../schemas.js';
 
 /** The channel name recorded on what arrives through the API. */
 export const API_CHANNEL = 'api';
@@ -144,6 +144,23 @@ export function threadRoutes(deps: ThreadRoutesDeps): Hono {
       return [{ before_seq: e.seq, tokens: rendered.tokens, context: rendered.text }];
     });
     return c.json(contextList.parse({ steps }));
+  });
+
+  app.get('/:id/steps/:seq/prompt', async (c) => {
+    const id = threadIdFrom(c);
+    const seq = seqParam.safeParse(c.req.param('seq'));
+    if (!seq.success) return errorResponse(c, 400, 'invalid_input', `seq: ${zodMessage(seq.error)}`);
+    const prompt = await deps.store.stepPrompt(id, seq.data);
+    if (prompt === undefined) return errorResponse(c, 404, 'not_found', `thread ${id} has no stored prompt at seq ${seq.data}`);
+    return c.json(
+      stepPrompt.parse({
+        seq: prompt.seq,
+        sha256: prompt.sha256,
+        shared_prefix_length: prompt.prefixLength,
+        previous_seq: prompt.previousSeq ?? null,
+        body: prompt.body,
+      }),
+    );
   });
 
   app.post('/:id/responses', async (c) => {

@@ -35,6 +35,8 @@ export interface StubRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: ChatRequestBody;
+  /** The request body exactly as it arrived, for byte-for-byte comparisons. */
+  readonly rawBody: string;
   readonly model: string | undefined;
   readonly messages: readonly StubMessage[];
   /** All message contents joined with "\n": what `toContain` assertions look at. */
