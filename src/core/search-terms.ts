@@ -42,7 +42,12 @@ export function searchTerms(event: NewEvent): string[] {
       break;
     case 'message_sent':
     case 'retry_requested':
+    case 'thread_stopped':
       add(channelTerm(event.data.channel));
+      break;
+    case 'approval_granted':
+    case 'approval_denied':
+      if (event.data.channel !== undefined) add(channelTerm(event.data.channel));
       break;
     case 'escalated':
       add(escalatedTerm);
@@ -53,8 +58,6 @@ export function searchTerms(event: NewEvent): string[] {
     case 'step_rejected':
     case 'model_failed':
     case 'approval_requested':
-    case 'approval_granted':
-    case 'approval_denied':
     case 'thread_failed':
     case 'context_compacted':
       break;

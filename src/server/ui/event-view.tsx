@@ -12,15 +12,18 @@ export function channelOf(event: ThreadEvent): string {
     case 'human_replied':
     case 'message_sent':
     case 'retry_requested':
+    case 'thread_stopped':
       return event.data.channel;
+    // Decisions recorded before they carried their channel show none.
+    case 'approval_granted':
+    case 'approval_denied':
+      return event.data.channel ?? '—';
     case 'step_decided':
     case 'tool_succeeded':
     case 'tool_failed':
     case 'step_rejected':
     case 'model_failed':
     case 'approval_requested':
-    case 'approval_granted':
-    case 'approval_denied':
     case 'escalated':
     case 'thread_failed':
     case 'context_compacted':
@@ -179,6 +182,8 @@ export const EventBody: FC<{ event: ThreadEvent; prompt: PromptView | undefined;
       return <p class="error">{`Failed: ${event.data.reason}`}</p>;
     case 'retry_requested':
       return <p>{`Retry asked by ${event.data.by}`}</p>;
+    case 'thread_stopped':
+      return <p>{`Stopped by ${event.data.by}: no further step runs until a new message`}</p>;
     case 'context_compacted':
       return <p>{`Context compacted (${event.data.reason}): ${event.data.tokensBefore} → ${event.data.tokensAfter} tokens of a ${event.data.budgetTokens} budget, ${event.data.collapsed.length} results collapsed`}</p>;
     default: {
