@@ -1,14 +1,12 @@
 // Agent activities in a Linear agent session (`agentActivityCreate`): what the assistant shows in Linear while it
 // works. Each activity's id is chosen by us, so a post retried after a lost response asks for the same id; Linear
 // refuses the second create and the lookup finds the first, which counts as posted.
-import { LinearClient } from '@linear/sdk';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../core/ids.js';
-import { linearErrorFromFailure } from './error-mapping.js';
+import { LINEAR_API_URL, linearTransport, type LinearCredential } from './graphql-transport.js';
 import { LinearError } from './linear-error.js';
 import { linearDocument, type LinearDocument } from './operation.js';
 import { realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.js';
-import { LINEAR_API_URL } from './sdk-adapter.js';
 
 /** The content shapes Linear documents for an activity (https://linear.app/developers/agent-interaction). */
 export type ActivityContent =
@@ -49,8 +47,7 @@ export const agentActivityDocument = linearDocument(
 export const agentActivityDocuments: readonly LinearDocument<unknown>[] = [agentActivityCreateDocument, agentActivityDocument];
 
 export interface AgentActivitiesOptions {
-  /** An API key is sent raw in `Authorization`, an OAuth token (the app's, actor=app) as `Bearer …`. */
-  credential: { kind: 'apiKey' | 'accessToken'; value: string };
+  credential: LinearCredential;
   apiUrl?: string;
   timeoutMs?: number;
   retries?: number;
@@ -74,20 +71,7 @@ export function createAgentActivities(options: AgentActivitiesOptions): AgentAct
     clock,
   };
 
-  async function send<R>(document: LinearDocument<R>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const auth = options.credential.kind === 'apiKey' ? { apiKey: options.credential.value } : { accessToken: options.credential.value };
-    const client = new LinearClient({ ...auth, apiUrl, signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]) });
-    let data: unknown;
-    try {
-      data = (await client.client.rawRequest(document.text, variables)).data;
-    } catch (error) {
-      throw linearErrorFromFailure(error, { now: clock.now(), timeoutMs, timedOut: deadline.aborted });
-    }
-    const parsed = document.reply.safeParse(data);
-    if (!parsed.success) throw new LinearError('server', `unexpected reply to ${document.name}`, { retryable: false });
-    return parsed.data;
-  }
+  const send = linearTransport({ credential: options.credential, apiUrl, timeoutMs, clock });
 
   async function exists(id: string, signal?: AbortSignal): Promise<boolean> {
     try {

@@ -1,7 +1,7 @@
 // Where the Linear adapter's settings come from: LINEAR_API_KEY and LINEAR_API_URL (default Linear's), checked once.
 import { z } from 'zod';
 import { HardwayError } from '../core/errors.js';
-import { LINEAR_API_URL } from './sdk-adapter.js';
+import { LINEAR_API_URL } from './graphql-transport.js';
 
 const linearEnv = z.object({
   LINEAR_API_KEY: z.string().trim().min(1, 'LINEAR_API_KEY is not set'),

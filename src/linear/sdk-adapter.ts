@@ -4,9 +4,8 @@
 //
 // Creates are idempotent: the issue or comment id is derived from the step's idempotency key and looked up before
 // the create, so a step retried after a lost response finds what it made the first time instead of making another.
-import { LinearClient } from '@linear/sdk';
 import { systemClock, type Clock } from '../core/ids.js';
-import { linearErrorFromFailure } from './error-mapping.js';
+import { LINEAR_API_URL, linearTransport } from './graphql-transport.js';
 import { idempotentId, LINEAR_ID_NAMESPACE } from './idempotent-id.js';
 import { LinearError } from './linear-error.js';
 import { bindOperations } from './linear-operations.js';
@@ -16,7 +15,6 @@ import type { LinearApi, LinearDocument } from './operation.js';
 import { isUuid, resolveTeamRef, resolveUserRef } from './references.js';
 import { realSleep, withRetries, type RetryPolicy, type Sleep } from './retry.js';
 
-export const LINEAR_API_URL = 'https://api.linear.app/graphql';
 
 export interface SdkLinearOptions {
   /** A personal API key, sent as Linear expects it: the raw key in `Authorization`, no `Bearer`. */
@@ -60,28 +58,7 @@ export function createSdkLinear(options: SdkLinearOptions): LinearPort {
   };
 
   /** One round trip, no retries. */
-  async function send<R>(document: LinearDocument<R>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<R> {
-    const deadline = AbortSignal.timeout(timeoutMs);
-    // The SDK spreads its options into fetch's init, so a client per request is how each gets its own deadline.
-    const client = new LinearClient({
-      apiKey: options.apiKey,
-      apiUrl,
-      signal: signal === undefined ? deadline : AbortSignal.any([deadline, signal]),
-    });
-    let data: unknown;
-    try {
-      data = (await client.client.rawRequest(document.text, variables)).data;
-    } catch (error) {
-      throw linearErrorFromFailure(error, { now: clock.now(), timeoutMs, timedOut: deadline.aborted });
-    }
-    const parsed = document.reply.safeParse(data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue === undefined ? '' : ` at ${issue.path.join('.')}: ${issue.message}`;
-      throw new LinearError('server', `unexpected reply to ${document.name}${where}`, { retryable: false });
-    }
-    return parsed.data;
-  }
+  const send = linearTransport({ credential: { kind: 'apiKey', value: options.apiKey }, apiUrl, timeoutMs, clock });
 
   const request = <R>(document: LinearDocument<R>, variables: Record<string, unknown>, signal?: AbortSignal): Promise<R> =>
     withRetries(() => send(document, variables, signal), policy, signal);

@@ -1,6 +1,7 @@
 // The Linear channel's settings, read from an env-like record with zod: the webhook secret turns it on, the app's
 // OAuth token (or an API key) posts the session's activities, and LINEAR_APPROVERS says who may decide approvals from inside Linear.
 import { z } from 'zod';
+import { commaList, requiredSetting } from '../shared/settings.js';
 import { Secret } from '../shared/secret.js';
 
 export interface LinearChannelConfig {
@@ -13,20 +14,13 @@ export interface LinearChannelConfig {
   approvers: string[];
 }
 
-const list = z
-  .string()
-  .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''));
-
-/** Absent and empty read the same: both are a setting not given. */
-const required = (message: string) => z.string({ error: message }).min(1, message);
 
 const schema = z.object({
-  LINEAR_WEBHOOK_SECRET: required('LINEAR_WEBHOOK_SECRET is required'),
+  LINEAR_WEBHOOK_SECRET: requiredSetting('LINEAR_WEBHOOK_SECRET is required'),
   LINEAR_ACCESS_TOKEN: z.string().optional(),
   LINEAR_API_KEY: z.string().optional(),
   LINEAR_API_URL: z.url({ protocol: /^https?$/, error: 'LINEAR_API_URL must be an http(s) URL' }).optional(),
-  LINEAR_APPROVERS: list,
+  LINEAR_APPROVERS: commaList,
 });
 
 export type LinearChannelConfigResult = { ok: true; config: LinearChannelConfig } | { ok: false; problem: string };

@@ -1,5 +1,6 @@
 // The Slack channel's settings, read from an env-like record with zod; the signing secret and bot token are wrapped.
 import { z } from 'zod';
+import { commaList, requiredSetting } from '../shared/settings.js';
 import { Secret } from '../shared/secret.js';
 
 export interface SlackConfig {
@@ -17,21 +18,14 @@ export interface SlackConfig {
   approvalsChannel?: string;
 }
 
-const list = z
-  .string()
-  .optional()
-  .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''));
-
-/** Absent and empty read the same: both are a setting not given. */
-const required = (message: string) => z.string({ error: message }).min(1, message);
 
 const schema = z.object({
-  SLACK_SIGNING_SECRET: required('SLACK_SIGNING_SECRET is required'),
-  SLACK_BOT_TOKEN: required('SLACK_BOT_TOKEN is required: answers are posted with it'),
+  SLACK_SIGNING_SECRET: requiredSetting('SLACK_SIGNING_SECRET is required'),
+  SLACK_BOT_TOKEN: requiredSetting('SLACK_BOT_TOKEN is required: answers are posted with it'),
   SLACK_API_URL: z.string().url('SLACK_API_URL must be a URL').optional(),
-  SLACK_TEAM_ID: required('SLACK_TEAM_ID is required: the workspace whose events are accepted'),
-  SLACK_ALLOWED_USERS: list,
-  SLACK_APPROVERS: list,
+  SLACK_TEAM_ID: requiredSetting('SLACK_TEAM_ID is required: the workspace whose events are accepted'),
+  SLACK_ALLOWED_USERS: commaList,
+  SLACK_APPROVERS: commaList,
   SLACK_APPROVALS_CHANNEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[CGD][A-Z0-9]+$/, 'SLACK_APPROVALS_CHANNEL must be a Slack channel id (C…)').optional()),
   APPROVALS_CHANNEL: z.string().optional(),
 }).refine((e) => e.APPROVALS_CHANNEL?.trim() !== 'slack' || e.SLACK_APPROVALS_CHANNEL !== undefined, {
