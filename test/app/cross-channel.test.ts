@@ -3,8 +3,6 @@
 // approver (an approver by the email rule, mapped to their Slack id through PEOPLE), the issue created once in the
 // Linear double, and the final answer sent by SMS. Real signatures on every webhook; every double records what it got.
 import { createHmac } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
@@ -16,6 +14,7 @@ import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { rawMail, trustedPass } from '../email/support/mail.js';
 import { secrets, testEnv } from '../email/support/harness.js';
+import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startSlackApi, type SlackApi } from '../support/slack-api.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
@@ -41,7 +40,7 @@ let slack: SlackApi;
 let twilio: TwilioDouble;
 let linear: LinearDouble;
 let c: Container;
-let server: ServerType;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -52,11 +51,7 @@ beforeAll(async () => {
   linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
     ...testEnv({ SMTP_URL: smtp.url, APPROVERS: boss.email }),
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    PREFETCH_TTL_MS: '0',
+    ...stubModelEnv(llm),
     APPROVAL_INTENTS: 'create_issue',
     PUBLIC_URL: publicUrl,
     // Slack: nobody is a Slack approver by Slack's own rule; the boss approves by the email rule, through PEOPLE.
@@ -72,17 +67,14 @@ beforeAll(async () => {
     SMS_ALLOWED_NUMBERS: alice.phone,
     TWILIO_API_URL: twilio.url,
     PEOPLE: JSON.stringify([alice, boss]),
-    // The Linear Assistant's tools go to the GraphQL double, which checks every document against Linear's schema.
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    ...linearDoubleEnv(linear),
   });
   c = await createContainer(config, { logger: silentLogger });
-  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listen(c);
+  base = served.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await c.close();
   await linear.close();
   await twilio.close();

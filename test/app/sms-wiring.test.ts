@@ -7,10 +7,9 @@ import { createContainer, type Container } from '../../src/app/container.js';
 import { Secret } from '../../src/channels/shared/secret.js';
 import { twilioSignature } from '../../src/channels/sms/inbound/twilio-signature.js';
 import { silentLogger } from '../../src/support/logger.js';
+import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { startTwilioDouble, type TwilioDouble } from '../support/twilio-double.js';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { testWorkspace } from '../support/workspace.js';
 
@@ -25,7 +24,7 @@ let llm: StubLlm;
 let twilio: TwilioDouble;
 let c: Container;
 let linear: LinearDouble;
-let server: ServerType;
+let served: Listening;
 let base: string;
 let sids = 0;
 
@@ -34,11 +33,7 @@ beforeAll(async () => {
   twilio = await startTwilioDouble({ accountSid, authToken });
   linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    PREFETCH_TTL_MS: '0',
+    ...stubModelEnv(llm),
     APPROVAL_INTENTS: 'create_issue',
     PUBLIC_URL: publicUrl,
     TWILIO_ACCOUNT_SID: accountSid,
@@ -46,17 +41,14 @@ beforeAll(async () => {
     TWILIO_FROM_NUMBER: ours,
     SMS_ALLOWED_NUMBERS: `${alex}, +15551230002`,
     TWILIO_API_URL: twilio.url,
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    ...linearDoubleEnv(linear),
   });
   c = await createContainer(config, { logger: silentLogger });
-  // Through a real port, as the provider calls it; the tools go to the Linear GraphQL double (schema-checked).
-  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listen(c);
+  base = served.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await c.close();
   expect(linear.invalidRequests()).toEqual([]);
   await linear.close();

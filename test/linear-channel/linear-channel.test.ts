@@ -2,14 +2,13 @@
 // on a real port, the worker running the scripted stub model, and the session's activities posted to the Linear
 // double, which checks every document against Linear's schema and records the activities per session.
 import { createHmac, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STOPPED_RESPONSE } from '../../src/channels/linear/outbound/activity-content.js';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
+import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { testWorkspace } from '../support/workspace.js';
@@ -21,7 +20,7 @@ const BOSS = { id: 'user-boss', name: 'Boss', email: 'Boss@Example.com' };
 let llm: StubLlm;
 let linear: LinearDouble;
 let c: Container;
-let server: ServerType;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -29,25 +28,19 @@ beforeAll(async () => {
   const workspace = await testWorkspace();
   linear = await startLinearDouble({ workspace });
   const config = readConfig({
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    PREFETCH_TTL_MS: '0',
+    ...stubModelEnv(llm),
     APPROVAL_INTENTS: 'create_issue',
     MAX_CONSECUTIVE_ERRORS: '2',
     LINEAR_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    ...linearDoubleEnv(linear),
     LINEAR_APPROVERS: 'boss@example.com',
   });
   c = await createContainer(config, { logger: silentLogger, linear: workspace });
-  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listen(c);
+  base = served.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await c.close();
   await linear.close();
   await llm.close();

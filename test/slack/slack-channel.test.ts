@@ -6,10 +6,9 @@ import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
+import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startSlackApi, type SlackApi } from '../support/slack-api.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { testWorkspace } from '../support/workspace.js';
 
@@ -23,7 +22,7 @@ let llm: StubLlm;
 let slack: SlackApi;
 let c: Container;
 let linear: LinearDouble;
-let server: ServerType;
+let served: Listening;
 let base: string;
 
 beforeAll(async () => {
@@ -31,11 +30,7 @@ beforeAll(async () => {
   slack = await startSlackApi({ token: BOT_TOKEN });
   linear = await startLinearDouble({ workspace: await testWorkspace() });
   const config = readConfig({
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    PREFETCH_TTL_MS: '0',
+    ...stubModelEnv(llm),
     APPROVAL_INTENTS: 'create_issue',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -43,17 +38,14 @@ beforeAll(async () => {
     SLACK_TEAM_ID: TEAM,
     SLACK_ALLOWED_USERS: `${ALEX}, ${BOSS}`,
     SLACK_APPROVERS: BOSS,
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    ...linearDoubleEnv(linear),
   });
   c = await createContainer(config, { logger: silentLogger });
-  // Through a real port, as the provider calls it; the tools go to the Linear GraphQL double (schema-checked).
-  server = serve({ fetch: c.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await listen(c);
+  base = served.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await served.close();
   await c.close();
   expect(linear.invalidRequests()).toEqual([]);
   await linear.close();
@@ -313,11 +305,7 @@ describe('approvals as buttons', () => {
 
 it('an answer Slack refuses (a wrong bot token) is not recorded as sent, so it stays owed', async () => {
   const config = readConfig({
-    DATABASE_URL: ':memory:',
-    LLM_PROVIDER: 'openai-compatible',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'stub',
-    PREFETCH_TTL_MS: '0',
+    ...stubModelEnv(llm),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-wrong',
     SLACK_API_URL: slack.url,
