@@ -38,6 +38,7 @@ const schemaLock = 0x4861_7264;
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<ThreadStore> {
   const pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const deps = resolveDeps(options);
   // An idle connection the server dropped: the pool discards it and the next query connects again; without a
   // listener the 'error' event would crash the process.
   pool.on('error', () => undefined);
@@ -45,13 +46,23 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     // CREATE TABLE IF NOT EXISTS is not safe against itself: two processes starting together can both try.
     await transaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [schemaLock]);
+      const [found] = await rows(client, "SELECT to_regclass('thread_terms') IS NOT NULL AS indexed");
       await client.query(postgresSchema);
+      if (found?.['indexed'] !== true) await indexStoredThreads(client, deps);
     });
   } catch (error) {
     await pool.end();
     throw error;
   }
-  return new PostgresThreadStore(pool, resolveDeps(options));
+  return new PostgresThreadStore(pool, deps);
+}
+
+/** When the search index is first created, the threads stored before it get their terms, once, with it. */
+async function indexStoredThreads(c: PoolClient, deps: ResolvedDeps): Promise<void> {
+  for (const row of await rows(c, 'SELECT id FROM threads ORDER BY id')) {
+    const threadId = text(row, 'id') as ThreadId;
+    await insertTerms(c, threadId, (await threadEvents(c, threadId, 0, deps.upcasters))?.events ?? []);
+  }
 }
 
 async function transaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -47,12 +47,31 @@ export function openSqliteStore(options: SqliteStoreOptions): ThreadStore {
     db.exec('PRAGMA foreign_keys = ON');
     // 64 MiB of page cache: the indexes a write touches stay in memory as the store grows to 100k threads.
     db.exec('PRAGMA cache_size = -65536');
-    db.exec(`BEGIN IMMEDIATE; ${sqliteSchema} COMMIT;`);
+    const deps = resolveDeps(options);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const indexed = db.prepare("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = 'thread_terms'").get() !== undefined;
+      db.exec(sqliteSchema);
+      if (!indexed) indexStoredThreads(db, deps);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    return new SqliteThreadStore(db, deps);
   } catch (error) {
     db.close();
     throw error;
   }
-  return new SqliteThreadStore(db, resolveDeps(options));
+}
+
+/** When the search index is first created, the threads stored before it get their terms, once, with it. */
+function indexStoredThreads(db: DatabaseSync, deps: ResolvedDeps): void {
+  const insert = db.prepare('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)');
+  for (const row of db.prepare('SELECT thread_id, id, seq, type, at, data FROM events ORDER BY thread_id, seq').iterate()) {
+    const event = toEvent(row, JSON.parse(text(row, 'data')), deps.upcasters);
+    for (const term of searchTerms(event)) insert.run(term, text(row, 'thread_id'));
+  }
 }
 
 const sqliteDialect = { param: (n: number) => `?${n}`, timestamp: (p: string) => p };

@@ -880,6 +880,17 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect((await store.list({ terms: queryTerms('fridge alex@company.com') })).threads.map((t) => t.id)).toEqual([id]);
       });
 
+      it('a database from before the search index gets its threads indexed, once, when a store first creates the index', async () => {
+        const id = await newThread([said('email', 'alex@company.com', 'The fridge is empty')]);
+        await h.exec('DROP TABLE thread_terms');
+        const upgraded = await h.openSibling();
+        expect((await upgraded.list({ terms: queryTerms('fridge alex@company.com') })).threads.map((t) => t.id)).toEqual([id]);
+        // The index exists now: a later opener does not redo it, and new appends keep it current.
+        const later = await h.openSibling();
+        const other = await newThread([said('email', 'sam@company.com', 'The fridge again')]);
+        expect((await later.list({ terms: queryTerms('fridge') })).threads.map((t) => t.id).toSorted()).toEqual([id, other].toSorted());
+      });
+
       it('rejects a cursor it did not make, and a nonsense limit', async () => {
         await newThread();
         const forged = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -5,6 +5,7 @@
 import type { ThreadId } from '../../../core/ids.js';
 import { sameIdentity, type People } from '../../../core/people.js';
 import { contactFor, type RoutePolicy } from '../../../core/route.js';
+import { senderTerm } from '../../../core/search-terms.js';
 import { foldState } from '../../../core/state.js';
 import { noHumanIntents, type HumanIntents, type ThreadStatus } from '../../../core/thread.js';
 import type { ThreadStore, ThreadSummary } from '../../../store/thread-store.js';
@@ -19,18 +20,22 @@ export interface PhoneThreadsDeps {
 }
 
 export async function waitingThreadOf(store: ThreadStore, phone: string, deps?: PhoneThreadsDeps): Promise<ThreadId | undefined> {
-  const candidates: ThreadSummary[] = [];
-  for (const status of waiting) {
-    let cursor: string | undefined;
-    do {
-      const page = await store.list({ status, limit: 200, ...(cursor !== undefined ? { cursor } : {}) });
-      candidates.push(...page.threads);
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-  }
-  candidates.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
   const identities = deps?.people.identitiesOf({ channel: SMS_CHANNEL, id: phone }) ?? [{ channel: SMS_CHANNEL, id: phone }];
-  for (const summary of candidates) {
+  // Only threads one of the person's identities ever wrote to can have them as their contact: the search index
+  // finds those without reading any other thread.
+  const candidates = new Map<ThreadId, ThreadSummary>();
+  for (const identity of identities) {
+    for (const status of waiting) {
+      let cursor: string | undefined;
+      do {
+        const page = await store.list({ status, terms: [senderTerm(identity.id)], limit: 200, ...(cursor !== undefined ? { cursor } : {}) });
+        for (const summary of page.threads) candidates.set(summary.id, summary);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+    }
+  }
+  const newestFirst = [...candidates.values()].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+  for (const summary of newestFirst) {
     const thread = await store.load(summary.id);
     if (thread === undefined) continue;
     if (smsRequester(thread.events) === phone) return thread.id;
