@@ -5,11 +5,14 @@ import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
+import { HardwayError } from '../core/errors.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { approversAcross } from '../core/people.js';
 import { createRedactor } from '../core/redactor.js';
 import type { HumanIntents } from '../core/thread.js';
 import type { LinearPort } from '../linear/linear-port.js';
+import { readLlmConfig } from '../llm/config.js';
+import { Replayer } from '../replay/replayer.js';
 import { createApp } from '../server/app.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
@@ -57,6 +60,8 @@ export interface Container {
   agents: ReadonlyMap<string, RegisteredAgent>;
   service: ThreadService;
   worker: Worker;
+  /** Forks threads and runs them again, dry run by default (`hardway replay`, POST /v1/threads/:id/replay). */
+  replayer: Replayer;
   app: Hono;
   /** What each channel turned on by its settings contributed, by channel name. */
   channels: ReadonlyMap<string, OpenedChannel>;
@@ -153,6 +158,31 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   });
   built.intake = service;
 
+  const replayer = new Replayer({
+    store,
+    agents,
+    // The replay's model: the agent's own, built from the process's LLM_* settings with the choice laid over them.
+    modelFor: (name, choice) => {
+      const module = agentModules.find((m) => m.name === name);
+      if (module === undefined) throw new HardwayError('invalid_input', `unknown agent "${name}"`);
+      const llm = readLlmConfig({
+        ...config.env,
+        ...(choice.provider !== undefined ? { LLM_PROVIDER: choice.provider } : {}),
+        ...(choice.model !== undefined ? { LLM_MODEL: choice.model } : {}),
+        ...(choice.baseUrl !== undefined ? { LLM_BASE_URL: choice.baseUrl } : {}),
+      });
+      if (!llm.ok) throw new HardwayError('invalid_input', llm.problem);
+      return module.model({ ...agentContext, config: { ...config, llm } });
+    },
+    limits: config.limits,
+    ids,
+    clock,
+    logger,
+    leaseMs: config.worker.leaseMs,
+    toolTimeoutMs: config.worker.toolTimeoutMs,
+    ...(config.contextBudgetTokens > 0 ? { contextBudget: { maxTokens: config.contextBudgetTokens } } : {}),
+  });
+
   const health: Record<string, HealthCheck> = {
     store: async () => {
       await store.list({ limit: 1 });
@@ -168,6 +198,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     store,
     service,
     agents,
+    replayer,
     logger,
     health,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
@@ -182,12 +213,14 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     agents,
     service,
     worker,
+    replayer,
     app,
     channels,
     sources,
     async close() {
       for (const source of sources) await source.stop();
       await worker.stop();
+      await replayer.idle();
       await linearHandle.close();
       if (!overrides.store) await store.close();
     },
