@@ -25,6 +25,8 @@ import { ThreadService } from '../runtime/thread-service.js';
 import { createUnroutedNotifier } from '../runtime/unrouted-notifier.js';
 import { Worker } from '../runtime/worker.js';
 import { createLogger, type Logger } from '../support/logger.js';
+import { readTelemetryConfig } from '../telemetry/config.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { agents as registeredAgents, type AgentList } from './agents.js';
 import { channelUpcasters, withChannelRendering } from './channel-events.js';
 import { channels as registeredChannels } from './channels.js';
@@ -88,6 +90,16 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
+  // Off unless an OTLP endpoint is set: then, and only then, the SDK is loaded.
+  const telemetry = readTelemetryConfig(config.env);
+  const tracing: Tracing | undefined = telemetry
+    ? (await import('../telemetry/otel.js')).otelTracing({
+        config: telemetry,
+        redact,
+        ...(config.llm.ok ? { llm: { provider: config.llm.config.provider, model: config.llm.config.model } } : {}),
+      })
+    : undefined;
+
   const agentContext = { config, linear, clock, ids };
   // Every channel's messages read the same in every agent's context, on or off in this process.
   for (const m of agentModules) {
@@ -145,6 +157,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     toolTimeoutMs: config.worker.toolTimeoutMs,
     ...(config.contextBudgetTokens > 0 ? { contextBudget: { maxTokens: config.contextBudgetTokens } } : {}),
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
+    ...(tracing ? { tracing } : {}),
   });
   const service = new ThreadService({
     store,
@@ -155,6 +168,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     clock,
     approvers,
     onWork: () => worker.wake(),
+    ...(tracing ? { tracing } : {}),
   });
   built.intake = service;
 
@@ -221,6 +235,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
       for (const source of sources) await source.stop();
       await worker.stop();
       await replayer.idle();
+      await tracing?.shutdown();
       await linearHandle.close();
       if (!overrides.store) await store.close();
     },

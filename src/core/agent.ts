@@ -74,10 +74,16 @@ export interface AgentDefinition<S extends Step = Step> {
   collapsedResult?(result: EventOf<'tool_succeeded'>, decided: EventOf<'step_decided'> | undefined): string;
 }
 
+/** What the reply said about itself, when the provider said it: for traces, not recorded in the thread. */
+export interface ModelReply {
+  responseModel?: string;
+  finishReasons?: string[];
+}
+
 export type ModelOutcome =
-  | { kind: 'step'; value: unknown; usage: StepUsage }
+  | { kind: 'step'; value: unknown; usage: StepUsage; reply?: ModelReply }
   /** The model answered with something that is not a step; `reason` is the parser's short explanation. */
-  | { kind: 'invalid'; reason: string; usage: StepUsage }
+  | { kind: 'invalid'; reason: string; usage: StepUsage; reply?: ModelReply }
   /** The model could not be reached (after the boundary's own bounded retries). */
   | { kind: 'unavailable'; reason: string; retryable: boolean };
 

@@ -10,6 +10,7 @@ import { buildClientRegistry } from './client-registry.js';
 import type { LlmConfig } from './config.js';
 import { cacheParts } from './cache-parts.js';
 import { defaultPrices, priceOf, stepCost } from './prices.js';
+import { providerReply } from './provider-reply.js';
 import { providerUsage } from './provider-usage.js';
 
 export interface BamlCallOptions {
@@ -121,15 +122,18 @@ export function createStepModel(options: StepModelOptions): StepModel {
     const startedAt = Date.now();
     try {
       const value = await call(context, { clientRegistry: registry, collector, signal: AbortSignal.any([signal, timeout]) });
-      return { kind: 'step', value, usage: usageFrom(collector, startedAt, null) };
+      const reply = providerReply(replyText(collector));
+      return { kind: 'step', value, usage: usageFrom(collector, startedAt, null), ...(reply ? { reply } : {}) };
     } catch (caught) {
       const error = caught instanceof Error ? toBamlError(caught) : caught;
       if (signal.aborted) return { kind: 'unavailable', reason: 'aborted', retryable: true };
       if (timeout.aborted || error instanceof BamlAbortError) return { kind: 'retry', reason: `no answer within ${timeoutMs} ms`, waitMs: undefined };
       const failure = classifyBamlFailure(error, { provider: config.provider, explainInvalid: options.explainInvalid });
       switch (failure.kind) {
-        case 'invalid':
-          return { kind: 'invalid', reason: failure.reason, usage: usageFrom(collector, startedAt, failure.raw) };
+        case 'invalid': {
+          const reply = providerReply(replyText(collector));
+          return { kind: 'invalid', reason: failure.reason, usage: usageFrom(collector, startedAt, failure.raw), ...(reply ? { reply } : {}) };
+        }
         case 'fatal':
           return { kind: 'unavailable', reason: failure.reason, retryable: false };
         case 'retry':

@@ -13,6 +13,8 @@ import { foldState } from '../core/state.js';
 import { noHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
 import type { Logger } from '../support/logger.js';
+import { tracedAgent, tracedModel } from '../telemetry/traced.js';
+import type { RunSpan, Tracing } from '../telemetry/tracing.js';
 import type { RegisteredAgent } from './agent-module.js';
 import type { Notifier, ThreadObserver } from './channel-module.js';
 
@@ -52,6 +54,8 @@ export interface WorkerOptions {
   runFailures?: RunFailurePolicy;
   /** Jitter for the run-failure backoff. */
   random?: () => number;
+  /** Spans for each run, its model steps and tool calls; none when tracing is off. */
+  tracing?: Tracing;
   /** Called after each thread run: tests and the CLI follow progress through it. */
   onRun?: (threadId: ThreadId, result: LoopResult | { outcome: 'lease_lost' | 'error' }) => void;
 }
@@ -176,6 +180,7 @@ export class Worker {
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     let agent: RegisteredAgent | undefined;
+    let run: RunSpan | undefined;
     // Set when the run failed: the lease is kept this long instead of released, so no worker claims it sooner.
     let backoffMs: number | undefined;
     try {
@@ -192,6 +197,7 @@ export class Worker {
         );
         return;
       }
+      run = this.options.tracing?.run({ threadId: thread.id, agent: thread.agent });
       const result = await runLoop(
         {
           load: async () => {
@@ -209,8 +215,8 @@ export class Worker {
           },
         },
         {
-          agent: agent.definition,
-          model: agent.model,
+          agent: run ? tracedAgent(agent.definition, run) : agent.definition,
+          model: run ? tracedModel(agent.model, run) : agent.model,
           limits: this.options.limits,
           ids: this.options.ids,
           clock: this.options.clock,
@@ -223,10 +229,12 @@ export class Worker {
         thread,
       );
       this.failures.delete(lease.threadId);
+      run?.end({ outcome: result.outcome === 'paused' ? result.status : result.outcome });
       log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
       if (result.outcome === 'paused') await this.notify(lease.threadId, log);
       this.options.onRun?.(lease.threadId, result);
     } catch (error) {
+      run?.end({ error });
       if (HardwayError.isInstance(error, 'lease_lost')) {
         log.warn('lease lost to another worker; stopping without writing');
         this.options.onRun?.(lease.threadId, { outcome: 'lease_lost' });
