@@ -179,6 +179,27 @@ describe('replay from a middle step in dry run', () => {
     expect(llm.exhausted).toBe(0);
   });
 
+  it('while the fork runs it is leased to the replay: a worker polling meanwhile claims nothing', async () => {
+    const original = await originalThread();
+    const requestsBefore = llm.requests.length;
+    let open = (): void => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let reached = (): void => {};
+    const midStep = new Promise<void>((resolve) => (reached = resolve));
+    other.script(async () => {
+      reached();
+      await gate;
+      return { intent: 'done_for_now', message: 'Nothing to do.' };
+    });
+    const { forkId, finished } = await c.replayer.start({ threadId: original.id, fromSeq: original.middle, model: otherModel() });
+    await midStep;
+    await c.worker.drain();
+    expect(llm.requests).toHaveLength(requestsBefore);
+    expect((await c.store.list({ id: forkId })).threads.map((t) => t.status)).toEqual(['running']);
+    open();
+    expect((await finished).replay.status).toBe('done');
+  });
+
   it('the report can be read again later from the store, and answers 404 for a thread that is not a fork', async () => {
     const original = await originalThread();
     other.script({ intent: 'done_for_now', message: 'Done.' });
