@@ -5,11 +5,14 @@ import type { Hono } from 'hono';
 import type { DestinationStream } from 'pino';
 import type { StepModel } from '../core/agent.js';
 import type { MayApprove } from '../core/human-input.js';
+import { HardwayError } from '../core/errors.js';
 import { randomIds, systemClock, type Clock, type IdSource } from '../core/ids.js';
 import { approversAcross } from '../core/people.js';
 import { createRedactor } from '../core/redactor.js';
 import type { HumanIntents } from '../core/thread.js';
 import type { LinearPort } from '../linear/linear-port.js';
+import { readLlmConfig } from '../llm/config.js';
+import { Replayer } from '../replay/replayer.js';
 import { createApp } from '../server/app.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
@@ -22,6 +25,8 @@ import { ThreadService } from '../runtime/thread-service.js';
 import { createUnroutedNotifier } from '../runtime/unrouted-notifier.js';
 import { Worker } from '../runtime/worker.js';
 import { createLogger, type Logger } from '../support/logger.js';
+import { readTelemetryConfig } from '../telemetry/config.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import { agents as registeredAgents, type AgentList } from './agents.js';
 import { channelUpcasters, withChannelRendering } from './channel-events.js';
 import { channels as registeredChannels } from './channels.js';
@@ -57,6 +62,8 @@ export interface Container {
   agents: ReadonlyMap<string, RegisteredAgent>;
   service: ThreadService;
   worker: Worker;
+  /** Forks threads and runs them again, dry run by default (`hardway replay`, POST /v1/threads/:id/replay). */
+  replayer: Replayer;
   app: Hono;
   /** What each channel turned on by its settings contributed, by channel name. */
   channels: ReadonlyMap<string, OpenedChannel>;
@@ -82,6 +89,16 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact);
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
+
+  // Off unless an OTLP endpoint is set: then, and only then, the SDK is loaded.
+  const telemetry = readTelemetryConfig(config.env);
+  const tracing: Tracing | undefined = telemetry
+    ? (await import('../telemetry/otel.js')).otelTracing({
+        config: telemetry,
+        redact,
+        ...(config.llm.ok ? { llm: { provider: config.llm.config.provider, model: config.llm.config.model } } : {}),
+      })
+    : undefined;
 
   const agentContext = { config, linear, clock, ids };
   // Every channel's messages read the same in every agent's context, on or off in this process.
@@ -140,6 +157,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     toolTimeoutMs: config.worker.toolTimeoutMs,
     ...(config.contextBudgetTokens > 0 ? { contextBudget: { maxTokens: config.contextBudgetTokens } } : {}),
     ...(overrides.workerOwner ? { owner: overrides.workerOwner } : {}),
+    ...(tracing ? { tracing } : {}),
   });
   const service = new ThreadService({
     store,
@@ -150,8 +168,34 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     clock,
     approvers,
     onWork: () => worker.wake(),
+    ...(tracing ? { tracing } : {}),
   });
   built.intake = service;
+
+  const replayer = new Replayer({
+    store,
+    agents,
+    // The replay's model: the agent's own, built from the process's LLM_* settings with the choice laid over them.
+    modelFor: (name, choice) => {
+      const module = agentModules.find((m) => m.name === name);
+      if (module === undefined) throw new HardwayError('invalid_input', `unknown agent "${name}"`);
+      const llm = readLlmConfig({
+        ...config.env,
+        ...(choice.provider !== undefined ? { LLM_PROVIDER: choice.provider } : {}),
+        ...(choice.model !== undefined ? { LLM_MODEL: choice.model } : {}),
+        ...(choice.baseUrl !== undefined ? { LLM_BASE_URL: choice.baseUrl } : {}),
+      });
+      if (!llm.ok) throw new HardwayError('invalid_input', llm.problem);
+      return module.model({ ...agentContext, config: { ...config, llm } });
+    },
+    limits: config.limits,
+    ids,
+    clock,
+    logger,
+    leaseMs: config.worker.leaseMs,
+    toolTimeoutMs: config.worker.toolTimeoutMs,
+    ...(config.contextBudgetTokens > 0 ? { contextBudget: { maxTokens: config.contextBudgetTokens } } : {}),
+  });
 
   const health: Record<string, HealthCheck> = {
     store: async () => {
@@ -168,6 +212,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     store,
     service,
     agents,
+    replayer,
     logger,
     health,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
@@ -182,12 +227,15 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     agents,
     service,
     worker,
+    replayer,
     app,
     channels,
     sources,
     async close() {
       for (const source of sources) await source.stop();
       await worker.stop();
+      await replayer.idle();
+      await tracing?.shutdown();
       await linearHandle.close();
       if (!overrides.store) await store.close();
     },

@@ -101,6 +101,21 @@ program
     await answer(readConfig(process.env), id, { type: 'retry', channel: 'cli', by: 'cli' });
   });
 
+program
+  .command('replay')
+  .description('fork a thread at a seq, run the fork under the current prompt and model, and print where its steps diverge')
+  .argument('<id>', 'the thread to replay (it is never changed)')
+  .requiredOption('--from <seq>', 'copy the events up to this seq, then run')
+  .option('--provider <provider>', 'model provider for the replay (openai, anthropic, openai-compatible)')
+  .option('--model <model>', 'model for the replay')
+  .option('--base-url <url>', 'base URL for the replay model')
+  .option('--live', 'send mutations (create/update/comment) for real; default is a dry run that records them unsent')
+  .option('--json', 'print the divergence report as JSON')
+  .action(async (id: string, options: { from: string; provider?: string; model?: string; baseUrl?: string; live?: boolean; json?: boolean }) => {
+    const { replayInTerminal } = await import('./replay.js');
+    process.exitCode = await replayInTerminal(readConfig(process.env), id, options);
+  });
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;

@@ -79,10 +79,16 @@ export interface SentRequest {
   body: string;
 }
 
+/** What the reply said about itself, when the provider said it: for traces, not recorded in the thread. */
+export interface ModelReply {
+  responseModel?: string;
+  finishReasons?: string[];
+}
+
 export type ModelOutcome =
-  | { kind: 'step'; value: unknown; usage: StepUsage; sent?: SentRequest }
+  | { kind: 'step'; value: unknown; usage: StepUsage; sent?: SentRequest; reply?: ModelReply }
   /** The model answered with something that is not a step; `reason` is the parser's short explanation. */
-  | { kind: 'invalid'; reason: string; usage: StepUsage; sent?: SentRequest }
+  | { kind: 'invalid'; reason: string; usage: StepUsage; sent?: SentRequest; reply?: ModelReply }
   /** The model could not be reached (after the boundary's own bounded retries). */
   | { kind: 'unavailable'; reason: string; retryable: boolean };
 

@@ -24,6 +24,11 @@ export interface MessageReceived {
   messageId?: string;
   attachments?: AttachmentMeta[];
   meta?: JsonObject;
+  /**
+   * Set on the opening of a replay's fork only: the thread and seq whose events it copied. Never rendered, so the
+   * fork's context is the original's, byte for byte, up to that seq.
+   */
+  forkedFrom?: { threadId: string; seq: number };
 }
 
 /** What the model cost and returned for one step. */

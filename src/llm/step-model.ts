@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { BamlAbortError, ClientRegistry, Collector, toBamlError } from '@boundaryml/baml';
 import { z } from 'zod';
 import { backoffDelay, type BackoffPolicy } from '../core/backoff.js';
-import type { ModelOutcome, SentRequest, StepModel } from '../core/agent.js';
+import type { ModelOutcome, ModelReply, SentRequest, StepModel } from '../core/agent.js';
 import type { StepUsage } from '../core/events.js';
 import { retryAfterMs } from '../core/retry-after.js';
 import { classifyBamlFailure, clip } from './baml-failure.js';
@@ -11,6 +11,7 @@ import { buildClientRegistry } from './client-registry.js';
 import type { LlmConfig } from './config.js';
 import { cacheParts } from './cache-parts.js';
 import { defaultPrices, priceOf, stepCost } from './prices.js';
+import { providerReply } from './provider-reply.js';
 import { providerUsage } from './provider-usage.js';
 
 export interface BamlCallOptions {
@@ -128,10 +129,11 @@ export function createStepModel(options: StepModelOptions): StepModel {
     };
   };
 
-  /** Usage and the request sent, for an outcome the model answered. */
-  const answered = (collector: Collector, startedAt: number, raw: string | null): { usage: StepUsage; sent?: SentRequest } => {
+  /** Usage, the request sent and what the reply said of itself, for an outcome the model answered. */
+  const answered = (collector: Collector, startedAt: number, raw: string | null): { usage: StepUsage; sent?: SentRequest; reply?: ModelReply } => {
     const request = sentRequest(collector);
-    return { usage: usageFrom(collector, startedAt, raw, request), ...(request ? { sent: { body: request.body } } : {}) };
+    const reply = providerReply(replyText(collector));
+    return { usage: usageFrom(collector, startedAt, raw, request), ...(request ? { sent: { body: request.body } } : {}), ...(reply ? { reply } : {}) };
   };
 
   const attempt = async (context: string, signal: AbortSignal, timeoutMs: number): Promise<Attempt> => {

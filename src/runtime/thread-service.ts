@@ -9,6 +9,7 @@ import { lastSeq, type Thread } from '../core/thread.js';
 import { retryOnConflict } from '../store/retry-on-conflict.js';
 import type { ThreadStore } from '../store/thread-store.js';
 import type { RegisteredAgent } from './agent-module.js';
+import type { Tracing } from '../telemetry/tracing.js';
 import type { Inbound, ReceiveOutcome, ThreadIntake } from './intake.js';
 
 export interface ThreadServiceOptions {
@@ -25,6 +26,8 @@ export interface ThreadServiceOptions {
   approvers?: Readonly<Record<string, MayApprove>>;
   /** Tells the workers there is work (they also poll). */
   onWork?: (threadId: ThreadId) => void;
+  /** A span per input received; none when tracing is off. */
+  tracing?: Tracing;
 }
 
 export interface LaunchInput {
@@ -44,6 +47,22 @@ export class ThreadService implements ThreadIntake {
   constructor(private readonly options: ThreadServiceOptions) {}
 
   async receive(inbound: Inbound): Promise<ReceiveOutcome> {
+    const span = this.options.tracing?.intake({
+      kind: inbound.kind,
+      channel: inbound.from.channel,
+      ...(inbound.kind === 'input' ? { threadId: inbound.threadId } : {}),
+    });
+    try {
+      const outcome = await this.dispatch(inbound);
+      span?.end({ outcome: outcome.kind, threadId: outcome.threadId });
+      return outcome;
+    } catch (error) {
+      span?.end({ error });
+      throw error;
+    }
+  }
+
+  private async dispatch(inbound: Inbound): Promise<ReceiveOutcome> {
     switch (inbound.kind) {
       case 'start':
         return this.start(inbound);

@@ -9,12 +9,13 @@ import type { GuardLimits } from '../core/guards.js';
 import type { Clock, IdSource, ThreadId } from '../core/ids.js';
 import { runLoop, type LoopResult } from '../core/loop.js';
 import type { ContextBudget } from '../core/budget.js';
-import type { StepModel } from '../core/agent.js';
-import type { NewEvent } from '../core/events.js';
 import { foldState } from '../core/state.js';
 import { noHumanIntents } from '../core/thread.js';
-import type { Lease, SentPrompt, ThreadStore } from '../store/thread-store.js';
+import type { Lease, ThreadStore } from '../store/thread-store.js';
+import { SentPrompts } from './sent-prompts.js';
 import type { Logger } from '../support/logger.js';
+import { tracedAgent, tracedModel } from '../telemetry/traced.js';
+import type { RunSpan, Tracing } from '../telemetry/tracing.js';
 import type { RegisteredAgent } from './agent-module.js';
 import type { Notifier, ThreadObserver } from './channel-module.js';
 
@@ -54,6 +55,8 @@ export interface WorkerOptions {
   runFailures?: RunFailurePolicy;
   /** Jitter for the run-failure backoff. */
   random?: () => number;
+  /** Spans for each run, its model steps and tool calls; none when tracing is off. */
+  tracing?: Tracing;
   /** Called after each thread run: tests and the CLI follow progress through it. */
   onRun?: (threadId: ThreadId, result: LoopResult | { outcome: 'lease_lost' | 'error' }) => void;
 }
@@ -178,6 +181,7 @@ export class Worker {
       );
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     let agent: RegisteredAgent | undefined;
+    let run: RunSpan | undefined;
     // Set when the run failed: the lease is kept this long instead of released, so no worker claims it sooner.
     let backoffMs: number | undefined;
     try {
@@ -195,6 +199,7 @@ export class Worker {
         return;
       }
       const prompts = new SentPrompts();
+      run = this.options.tracing?.run({ threadId: thread.id, agent: thread.agent });
       const result = await runLoop(
         {
           load: async () => {
@@ -219,8 +224,8 @@ export class Worker {
           },
         },
         {
-          agent: agent.definition,
-          model: prompts.recording(agent.model),
+          agent: run ? tracedAgent(agent.definition, run) : agent.definition,
+          model: run ? tracedModel(prompts.recording(agent.model), run) : prompts.recording(agent.model),
           limits: this.options.limits,
           ids: this.options.ids,
           clock: this.options.clock,
@@ -233,10 +238,12 @@ export class Worker {
         thread,
       );
       this.failures.delete(lease.threadId);
+      run?.end({ outcome: result.outcome === 'paused' ? result.status : result.outcome });
       log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
       if (result.outcome === 'paused') await this.notify(lease.threadId, log);
       this.options.onRun?.(lease.threadId, result);
     } catch (error) {
+      run?.end({ error });
       if (HardwayError.isInstance(error, 'lease_lost')) {
         log.warn('lease lost to another worker; stopping without writing');
         this.options.onRun?.(lease.threadId, { outcome: 'lease_lost' });
@@ -332,44 +339,6 @@ export class Worker {
       }
     }
   }
-}
-
-/**
- * The request bodies the model steps of one run sent, by hash, until the step that names the hash is stored: the
- * store keeps each beside its event, so the inspector shows what was sent, not a later renderer's output.
- */
-class SentPrompts {
-  private readonly bySha = new Map<string, string>();
-
-  recording(model: StepModel): StepModel {
-    return async (context, signal) => {
-      const outcome = await model(context, signal);
-      if (outcome.kind !== 'unavailable' && outcome.sent !== undefined && outcome.usage.promptSha256 !== undefined) {
-        this.bySha.set(outcome.usage.promptSha256, outcome.sent.body);
-      }
-      return outcome;
-    };
-  }
-
-  for(events: readonly NewEvent[]): SentPrompt[] {
-    return events.flatMap((event) => {
-      const sha = shaOf(event);
-      const body = sha === undefined ? undefined : this.bySha.get(sha);
-      return body === undefined ? [] : [{ eventId: event.id, body }];
-    });
-  }
-
-  /** After the append committed: a conflicted one keeps them for the events that are appended instead. */
-  stored(events: readonly NewEvent[]): void {
-    for (const event of events) {
-      const sha = shaOf(event);
-      if (sha !== undefined) this.bySha.delete(sha);
-    }
-  }
-}
-
-function shaOf(event: NewEvent): string | undefined {
-  return event.type === 'step_decided' || event.type === 'step_rejected' ? event.data.usage?.promptSha256 : undefined;
 }
 
 /** What went wrong, short and in plain characters: it is stored, and what the store refused must not ride along. */

@@ -8,10 +8,11 @@ import { requireJsonBody } from './json-body.js';
 import { loopbackOnly } from './loopback-only.js';
 import { openApiDocument } from './openapi.js';
 import { healthRoutes, type HealthCheck } from './routes/health.js';
+import { replayRoutes, type ReplayRoutesDeps } from './routes/replay.js';
 import { threadRoutes, type ThreadRoutesDeps } from './routes/threads.js';
 import { uiRoutes } from './ui/routes.js';
 
-export interface AppDeps extends ThreadRoutesDeps {
+export interface AppDeps extends ThreadRoutesDeps, Partial<ReplayRoutesDeps> {
   logger: Logger;
   /** Bearer token for /v1; without one the server listens on 127.0.0.1 (see serve.ts) and /v1 serves loopback names only. */
   apiToken?: string;
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.apiToken === undefined) app.use('/v1/*', loopbackOnly());
   app.use('/v1/*', bearerAuth(deps.apiToken), requireJsonBody(), limit);
   app.route('/v1/threads', threadRoutes(deps));
+  if (deps.replayer) app.route('/v1/threads', replayRoutes({ replayer: deps.replayer }));
   // The inspector: behind a login with the same token (or loopback-only without one), its forms size-limited.
   app.use('/ui/*', limit);
   app.route('/ui', uiRoutes({ store: deps.store, agents: deps.agents, ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}) }));

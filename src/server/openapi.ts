@@ -1,6 +1,7 @@
 // The OpenAPI document for /v1, generated from the same zod schemas the routes validate with.
 import { z } from 'zod';
 import * as s from './schemas.js';
+import { divergenceReportSchema, replayBody, replayResponse } from './routes/replay.js';
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } });
 const error = (description: string) => ({ description, content: json(s.errorBody) });
@@ -39,6 +40,17 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [threadId, { name: 'seq', in: 'path', required: true, schema: z.toJSONSchema(s.seqParam, { io: 'input' }) }],
           responses: { 200: { description: 'The prompt', content: json(s.stepPrompt) }, 400: error('Bad seq'), 401: error('Bad token'), 404: error('Unknown thread or no prompt at that seq') },
         },
+      },
+      '/v1/threads/{id}/replay': {
+        post: {
+          summary: 'Fork the thread at from_seq and run the fork again (mutations held back unless live); wait for its report or read it later',
+          parameters: [threadId],
+          requestBody: { required: true, content: json(replayBody) },
+          responses: { 200: { description: 'Finished (wait: true)', content: json(replayResponse) }, 202: { description: 'Started', content: json(replayResponse) }, 400: error('Malformed body or seq'), 401: error('Bad token'), 403: notLocal, 404: error('Unknown thread'), 415: notJson },
+        },
+      },
+      '/v1/threads/{id}/divergence': {
+        get: { summary: 'How a fork’s steps compare with its original’s after the fork point', parameters: [threadId], responses: { 200: { description: 'The report', content: json(divergenceReportSchema) }, 404: error('Not a replay') } },
       },
       '/v1/threads/{id}/responses': {
         post: {

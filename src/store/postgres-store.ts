@@ -119,20 +119,27 @@ class PostgresThreadStore implements ThreadStore {
         const known = input.delivery ? await deliveryThread(c, input.delivery) : undefined;
         if (known !== undefined) return { created: false, duplicateOf: known };
         const now = this.now();
+        const lease = input.lease ? this.newLease(input.id, input.lease) : undefined;
         const inserted = await c.query(
-          `INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+          `INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at, lease_owner, lease_token, lease_expires_at)
+           VALUES ($1, $2, $3, $4, $5, $5, $6, $7, $8)
            ON CONFLICT (id) DO NOTHING`,
-          [input.id, input.agent, this.deps.statusAfter(input.agent, 'ready', input.events), input.events.length, now],
+          [input.id, input.agent, this.deps.statusAfter(input.agent, 'ready', input.events), input.events.length, now, lease?.owner ?? null, lease?.token ?? null, lease?.expiresAt ?? null],
         );
         if (inserted.rowCount === 0) throw new HardwayError('thread_exists', `thread ${input.id} already exists`);
         const events = await insertEvents(c, input.id, 0, input.events);
         if (input.delivery) await insertDeliveries(c, input.id, [input.delivery], now);
-        return { created: true, thread: { id: input.id, agent: input.agent, events } };
+        return { created: true, thread: { id: input.id, agent: input.agent, events }, ...(lease ? { lease } : {}) };
       });
     } catch (error) {
       if (error instanceof DeliveryRace) return { created: false, duplicateOf: error.threadId };
       throw await this.eventConflict(error, input.id, 0);
     }
+  }
+
+  private newLease(threadId: ThreadId, options: { owner: string; leaseMs: number }): Lease {
+    assertLeaseMs(options.leaseMs);
+    return { threadId, token: this.deps.ids.claimToken(), owner: options.owner, expiresAt: expiryAfter(this.deps.clock, options.leaseMs) };
   }
 
   async append(threadId: ThreadId, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {

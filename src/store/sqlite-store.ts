@@ -99,13 +99,15 @@ class SqliteThreadStore implements ThreadStore {
         throw new HardwayError('thread_exists', `thread ${input.id} already exists`);
       }
       const now = this.now();
+      const lease = input.lease ? this.newLease(input.id, input.lease) : undefined;
       this.run(
-        'INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO threads (id, agent, status, last_seq, created_at, updated_at, lease_owner, lease_token, lease_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         input.id, input.agent, this.deps.statusAfter(input.agent, 'ready', input.events), input.events.length, now, now,
+        lease?.owner ?? null, lease?.token ?? null, lease?.expiresAt ?? null,
       );
       const events = this.insertEvents(input.id, 0, input.events);
       if (input.delivery) this.insertDeliveries(input.id, [input.delivery], now);
-      return { created: true, thread: { id: input.id, agent: input.agent, events } };
+      return { created: true, thread: { id: input.id, agent: input.agent, events }, ...(lease ? { lease } : {}) };
     });
   }
 
@@ -191,6 +193,11 @@ class SqliteThreadStore implements ThreadStore {
 
   async stepPrompt(threadId: ThreadId, seq: number): Promise<StoredPrompt | undefined> {
     return reconstruct(this.promptRows(threadId, seq), seq);
+  }
+
+  private newLease(threadId: ThreadId, options: { owner: string; leaseMs: number }): Lease {
+    assertLeaseMs(options.leaseMs);
+    return { threadId, token: this.deps.ids.claimToken(), owner: options.owner, expiresAt: expiryAfter(this.deps.clock, options.leaseMs) };
   }
 
   async claim(options: ClaimOptions): Promise<Lease[]> {

@@ -27,10 +27,15 @@ export interface CreateThreadInput {
   events: NewEvent[];
   /** Recorded in the same transaction; if already known, nothing is written. */
   delivery?: Delivery;
+  /**
+   * Creates the thread already leased to this owner, so no worker claims it first: how a replay runs its fork
+   * itself (with its own tools) even while `serve` polls the same store.
+   */
+  lease?: { owner: string; leaseMs: number };
 }
 
 export type CreateThreadResult =
-  | { created: true; thread: Thread }
+  | { created: true; thread: Thread; lease?: Lease }
   | { created: false; duplicateOf: ThreadId };
 
 export interface AppendOptions {

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import ts from 'typescript';
 
 /** A folder of src/; `channels/*` and `agents/*` are one layer each, whatever the module's name. */
-export const layers = ['core', 'store', 'llm', 'linear', 'support', 'runtime', 'channels', 'agents', 'server', 'app', 'cli', 'baml_client'] as const;
+export const layers = ['core', 'store', 'llm', 'linear', 'support', 'telemetry', 'runtime', 'replay', 'channels', 'agents', 'server', 'app', 'cli', 'baml_client'] as const;
 export type Layer = (typeof layers)[number];
 
 export interface Arrow {
@@ -33,6 +33,12 @@ export const allowedArrows: readonly Arrow[] = [
   { from: 'runtime', to: 'core', why: 'the worker runs the loop, the intake decides with the core' },
   { from: 'runtime', to: 'store', only: storeContracts, why: 'the runtime writes through the store contract only' },
   { from: 'runtime', to: 'support', why: 'logging' },
+  { from: 'telemetry', to: 'core', why: 'the tracing port speaks of model outcomes and tool results' },
+  { from: 'runtime', to: 'telemetry', only: ['tracing.ts', 'traced.ts'], why: 'the edges report through the tracing port, never the SDK' },
+  { from: 'replay', to: 'core', why: 'a fork is the loop over copied events' },
+  { from: 'replay', to: 'runtime', only: ['agent-module.ts', 'sent-prompts.ts'], why: 'a replay runs a registered agent and keeps its prompts as the worker does' },
+  { from: 'replay', to: 'store', only: storeContracts, why: 'the fork is written through the store contract only' },
+  { from: 'replay', to: 'support', why: 'logging' },
   ...(['channels', 'agents'] as const).flatMap((from): Arrow[] => [
     { from, to: 'core', why: 'events, decisions, ids' },
     { from, to: 'runtime', only: runtimeContracts, why: 'a module implements the runtime\'s contracts, never its internals' },
@@ -46,11 +52,13 @@ export const allowedArrows: readonly Arrow[] = [
   { from: 'server', to: 'runtime', why: 'the HTTP API calls the intake' },
   { from: 'server', to: 'support', why: 'logging' },
   { from: 'server', to: 'store', only: ['thread-store.ts'], why: 'the API lists threads through the store contract' },
+  { from: 'server', to: 'replay', only: ['replayer.ts'], why: 'the API starts replays and reads their reports' },
   ...layers.filter((to) => to !== 'app' && to !== 'cli').map((to): Arrow => ({ from: 'app', to, why: 'the composition root wires everything' })),
   { from: 'cli', to: 'app', why: 'commands run a composed process' },
   { from: 'cli', to: 'runtime', why: 'commands answer threads through the intake' },
   { from: 'cli', to: 'core', why: 'formatting events and threads' },
   { from: 'cli', to: 'support', why: 'logging' },
+  { from: 'cli', to: 'replay', only: ['replayer.ts', 'divergence.ts'], why: 'the replay command prints its report' },
   { from: 'cli', to: 'llm', only: ['baml-log.ts'], why: 'BAML\'s log level must be set before anything loads BAML' },
 ];
 

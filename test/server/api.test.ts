@@ -202,7 +202,7 @@ describe('health and OpenAPI', () => {
 
   it('GET /openapi.json documents every /v1 route from the zod schemas', async () => {
     const doc = (await (await get('/openapi.json', {})).json()) as { paths: Record<string, Record<string, unknown>> };
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/threads', '/v1/threads/{id}', '/v1/threads/{id}/context', '/v1/threads/{id}/responses', '/v1/threads/{id}/steps/{seq}/prompt']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/threads', '/v1/threads/{id}', '/v1/threads/{id}/context', '/v1/threads/{id}/divergence', '/v1/threads/{id}/replay', '/v1/threads/{id}/responses', '/v1/threads/{id}/steps/{seq}/prompt']);
     expect(JSON.stringify(doc.paths['/v1/threads']?.post)).toContain('"message"');
   });
 

@@ -718,6 +718,19 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         await store.append(id, [decided('search_issues', { query: 'login' })], { expectedSeq: 1, lease });
       });
 
+      it('a thread created with a lease is never claimed by another worker; its lease writes, and release hands it back', async () => {
+        const id = ids.threadId();
+        const result = await store.create({ id, agent, events: [message('fork me')], lease: { owner: 'replay', leaseMs: 10_000 } });
+        const lease = result.created ? result.lease : undefined;
+        expect(lease).toMatchObject({ threadId: id, owner: 'replay', expiresAt: '2025-03-01T09:00:10.000Z' });
+        if (lease === undefined) throw new Error('no lease');
+        expect((await store.list({ id })).threads.map((t) => t.status)).toEqual(['running']);
+        expect(await claim('w1')).toEqual([]);
+        await store.append(id, [decided('search_issues', { query: 'login' })], { expectedSeq: 1, lease });
+        await store.release(lease);
+        expect((await claim('w1')).map((l) => l.threadId)).toEqual([id]);
+      });
+
       it('release hands the thread back at once', async () => {
         const id = await newThread();
         const [lease] = await claim('w1');
