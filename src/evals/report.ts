@@ -6,6 +6,8 @@ export interface ModelTotals {
   model: string;
   passed: number;
   total: number;
+  /** Model calls made (none offline). */
+  calls: number;
   passRate: number;
   inputTokens: number;
   cachedInputTokens: number;
@@ -35,6 +37,7 @@ export function summarize(results: readonly EvalResult[], models: readonly strin
       model,
       passed,
       total: mine.length,
+      calls: latencies.length,
       passRate: mine.length === 0 ? 0 : passed / mine.length,
       inputTokens: sum((r) => r.inputTokens),
       cachedInputTokens: sum((r) => r.cachedInputTokens),
@@ -63,24 +66,21 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('   ').trimEnd());
 }
 
+function totalCell(t: ModelTotals): string {
+  const rate = `${t.passed}/${t.total} passed (${(t.passRate * 100).toFixed(1)}%)`;
+  if (t.calls === 0) return `${rate}  recorded replies, no model calls`;
+  const unpriced = t.unpricedCalls > 0 ? ` (+${t.unpricedCalls} unpriced)` : '';
+  const median = t.latencyMsMedian === null ? '' : `  median ${t.latencyMsMedian} ms`;
+  return `${rate}  ${t.inputTokens}/${t.cachedInputTokens}/${t.outputTokens} tok  ${usd(t.costUsd)}${unpriced}${median}`;
+}
+
 export function formatReport(results: readonly EvalResult[], summary: EvalSummary): string {
   const models = summary.models.map((m) => m.model);
   const items = [...new Map(results.map((r) => [r.item, r.kind])).entries()];
   const rows = [
     ['case', 'kind', ...models],
     ...items.map(([item, kind]) => [item, kind, ...models.map((m) => cell(results.find((r) => r.item === item && r.model === m)))]),
-    [
-      'total',
-      '',
-      ...summary.models.map((t) =>
-        [
-          `${t.passed}/${t.total} passed (${(t.passRate * 100).toFixed(1)}%)`,
-          `${t.inputTokens}/${t.cachedInputTokens}/${t.outputTokens} tok`,
-          `${usd(t.costUsd)}${t.unpricedCalls > 0 ? ` (+${t.unpricedCalls} unpriced)` : ''}`,
-          ...(t.latencyMsMedian === null ? [] : [`median ${t.latencyMsMedian} ms`]),
-        ].join('  '),
-      ),
-    ],
+    ['total', '', ...summary.models.map(totalCell)],
   ];
   const failed = results.filter((r) => !r.passed);
   const lines = [
