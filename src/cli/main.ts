@@ -132,7 +132,8 @@ program
   .option('--results <dir>', 'where the results JSON goes', 'evals/results')
   .addHelpText('after', `
 With no --provider it asks the configured model (LLM_*), or runs offline when none is configured.
-Exit codes: 0 every model reached the threshold; 1 one did not, or an error.`)
+Exit codes: 0 every model reached the threshold; 1 one did not, or an error.
+`)
   .action(async (options: { provider: string[]; model: string[]; baseUrl: string[]; cases: string; concurrency: string; threshold: string; offline: boolean; promptTests: boolean; results: string }) => {
     const { evalCommand } = await import('./eval.js');
     process.exitCode = await evalCommand(readConfig(process.env), options);

@@ -1,7 +1,7 @@
 // What one eval run asks of every model: the exported cases (context rendered now, from their events, with the
 // agent's current renderer) and the agents' BAML prompt tests (their context fixed in baml_src), each with the
 // reply recorded for it and its named assertions.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Step } from '../core/agent.js';
 import { ContextBuilder } from '../core/context-builder.js';
@@ -25,6 +25,7 @@ export interface EvalItem {
 
 /** Every `*.json` under `dir`, parsed; a file that is not a case is an error naming the file. */
 export function readCases(dir: string): EvalCase[] {
+  if (!existsSync(dir)) throw new HardwayError('invalid_input', `no cases directory ${dir} (export one with: hardway export <thread> > ${join(dir, 'my-case.json')})`);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
