@@ -16,6 +16,7 @@ import { evalTargets, type TargetFlags } from '../evals/targets.js';
 export interface EvalFlags extends TargetFlags {
   cases: string;
   concurrency: string;
+  runs: string;
   threshold: string;
   results: string;
   promptTests: boolean;
@@ -25,6 +26,8 @@ export interface EvalFlags extends TargetFlags {
 export async function evalCommand(config: AppConfig, flags: EvalFlags): Promise<number> {
   const concurrency = Number(flags.concurrency);
   const threshold = Number(flags.threshold);
+  const runs = Number(flags.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number ≥ 1 (got "${flags.runs}")`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency takes a whole number ≥ 1 (got "${flags.concurrency}")`);
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`--threshold takes a pass rate from 0 to 1 (got "${flags.threshold}")`);
   const targets = evalTargets(flags, config.env, config.llm);
@@ -33,13 +36,13 @@ export async function evalCommand(config: AppConfig, flags: EvalFlags): Promise<
   const items = [...readCases(flags.cases).map((c) => caseItem(c, registry, upcasters)), ...(flags.promptTests ? promptTestItems(registry) : [])];
   if (items.length === 0) throw new Error(`nothing to run: no cases in ${flags.cases} and no prompt tests`);
   const startedAt = systemClock.now();
-  const results = await runEvals(items, targets, { concurrency });
+  const results = await runEvals(items, targets, { concurrency, runs });
   const summary = summarize(results, targets.map((t) => t.label), threshold);
   console.log(formatReport(results, summary));
   mkdirSync(flags.results, { recursive: true });
   const file = join(flags.results, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   const models = targets.map((t) => (t.kind === 'offline' ? { label: t.label, offline: true } : { label: t.label, provider: t.llm.provider, model: t.llm.model }));
-  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), cases: flags.cases, models, results, summary }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ startedAt: startedAt.toISOString(), cases: flags.cases, runs, models, results, summary }, null, 2)}\n`);
   console.log(`results: ${file}`);
   return summary.belowThreshold.length === 0 ? 0 : 1;
 }

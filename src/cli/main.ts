@@ -126,6 +126,7 @@ program
   .option('--base-url <url>', 'one for all models, or one per model', collect, [])
   .option('--cases <dir>', 'where the cases are', 'evals/cases')
   .option('--concurrency <n>', 'model calls at once', '4')
+  .option('--runs <n>', 'ask each model each case this many times (offline: once)', process.env.EVAL_RUNS ?? '1')
   .option('--threshold <rate>', 'the pass rate every model must reach, 0 to 1', '0.9')
   .option('--offline', 'no model: the recorded replies through the parser and the assertions', false)
   .option('--no-prompt-tests', 'only the cases, not the BAML prompt tests')
@@ -134,7 +135,7 @@ program
 With no --provider it asks the configured model (LLM_*), or runs offline when none is configured.
 Exit codes: 0 every model reached the threshold; 1 one did not, or an error.
 `)
-  .action(async (options: { provider: string[]; model: string[]; baseUrl: string[]; cases: string; concurrency: string; threshold: string; offline: boolean; promptTests: boolean; results: string }) => {
+  .action(async (options: { provider: string[]; model: string[]; baseUrl: string[]; cases: string; concurrency: string; runs: string; threshold: string; offline: boolean; promptTests: boolean; results: string }) => {
     const { evalCommand } = await import('./eval.js');
     process.exitCode = await evalCommand(readConfig(process.env), options);
   });

@@ -27,6 +27,8 @@ export interface EvalResult {
 
 export interface RunOptions {
   concurrency: number;
+  /** Each item asked of each model this many times (a model's answers vary); offline runs once. Default 1. */
+  runs?: number;
   signal?: AbortSignal;
 }
 
@@ -69,7 +71,7 @@ async function live(item: EvalItem, label: string, model: StepModel, signal: Abo
   }
 }
 
-/** Results item by item, and within an item target by target, in the order given. */
+/** Results item by item, and within an item target by target (each repeated `runs` times), in the order given. */
 export async function runEvals(items: readonly EvalItem[], targets: readonly EvalTarget[], options: RunOptions): Promise<EvalResult[]> {
   const signal = options.signal ?? new AbortController().signal;
   // One step model per agent and target, reused across items like a worker reuses its agent's.
@@ -82,7 +84,8 @@ export async function runEvals(items: readonly EvalItem[], targets: readonly Eva
     models.set(key, made);
     return made;
   };
-  const runs = items.flatMap((item) => targets.map((target, index) => ({ item, target, index })));
+  const repeat = (target: EvalTarget): number => (target.kind === 'offline' ? 1 : Math.max(1, options.runs ?? 1));
+  const runs = items.flatMap((item) => targets.flatMap((target, index) => Array.from({ length: repeat(target) }, () => ({ item, target, index }))));
   return mapBounded(runs, options.concurrency, async ({ item, target, index }) => {
     switch (target.kind) {
       case 'offline':

@@ -6,7 +6,7 @@ import type { EvalTarget } from './run-evals.js';
 export interface TargetFlags {
   provider: readonly string[];
   model: readonly string[];
-  /** None, one for every model, or one per model in order. */
+  /** None (LLM_BASE_URL for a model of LLM_PROVIDER), one for every model, or one per model in order. */
   baseUrl: readonly string[];
   offline: boolean;
 }
@@ -27,8 +27,10 @@ export function evalTargets(flags: TargetFlags, env: Readonly<Record<string, str
   const labels = new Set<string>();
   return flags.provider.map((provider, i) => {
     const model = flags.model[i] ?? '';
-    const baseUrl = flags.baseUrl.length === 1 ? flags.baseUrl[0] : flags.baseUrl[i];
-    // The pair replaces the configured model; a base URL meant for another provider must not leak into it.
+    const given = flags.baseUrl.length === 1 ? flags.baseUrl[0] : flags.baseUrl[i];
+    // The pair replaces the configured model; LLM_BASE_URL is kept only for its own provider (an Ollama URL must not
+    // become OpenAI's endpoint).
+    const baseUrl = given ?? (provider === env.LLM_PROVIDER ? env.LLM_BASE_URL : undefined);
     const read = readLlmConfig({ ...env, LLM_PROVIDER: provider, LLM_MODEL: model, LLM_BASE_URL: baseUrl });
     if (!read.ok) throw new Error(`--provider ${provider} --model ${model}: ${read.problem}`);
     let label = `${model} (${provider})`;
