@@ -2,12 +2,11 @@
 // model must do at that point to pass. Versioned, parsed with zod whenever it is read (cases are edited by hand).
 import { z } from 'zod';
 import type { ThreadEvent } from '../core/events.js';
-import type { Json, JsonObject } from '../core/json.js';
+import { HardwayError } from '../core/errors.js';
 import { toEvent } from '../store/rows.js';
+import { eventDataProblem, json, jsonObject } from './event-data.js';
 import type { Upcasters } from '../core/upcast.js';
 
-const json: z.ZodType<Json> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]));
-const jsonObject: z.ZodType<JsonObject> = z.record(z.string(), json);
 
 /** What a model's step must satisfy. Each entry is one named assertion in the report. */
 export const caseAssertionsSchema = z.strictObject({
@@ -61,7 +60,15 @@ export function parseEvalCase(text: string): CaseRead {
   return { ok: true, case: parsed.data };
 }
 
-/** The case's events as the store reads its own rows: one reader, so retired event types upcast the same way. */
+/**
+ * The case's events as the store reads its own rows (one reader, so retired event types upcast the same way), each
+ * one's data checked against its type first: a case is a file a person may have edited.
+ */
 export function caseEvents(c: EvalCase, upcasters?: Upcasters): ThreadEvent[] {
-  return c.events.map((e) => toEvent(e, e.data, upcasters));
+  return c.events.map((stored) => {
+    const event = toEvent(stored, stored.data, upcasters);
+    const problem = eventDataProblem(event.type, event.data);
+    if (problem !== undefined) throw new HardwayError('invalid_input', `case ${c.name}: event ${stored.seq} (${stored.type}) is not a valid ${event.type}: ${problem}`);
+    return event;
+  });
 }

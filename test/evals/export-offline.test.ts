@@ -90,6 +90,15 @@ describe('the offline mode', () => {
     expect(result?.failures).toEqual([{ name: 'parse', detail: expect.stringMatching(/delete_workspace/) }]);
   }, 60_000);
 
+  it('a case whose events were edited into something no event holds is refused, naming the event', async () => {
+    const { thread } = await runScenario(llm);
+    const c = roundTrip(exportCase(thread, { upto: stepSeq(thread.events, 'create_issue'), exportedAt: 'now' }));
+    const [first, ...rest] = c.events;
+    if (first === undefined) throw new Error('no events');
+    const edited = { ...c, events: [{ ...first, data: { channel: 'cli', body: 'the text under the wrong key' } }, ...rest] };
+    expect(() => item(edited)).toThrow(/event 1 \(message_received\) is not a valid message_received: .*text/s);
+  }, 60_000);
+
   it('the committed cases in evals/cases and the BAML prompt tests all pass offline', async () => {
     const cases = readCases('evals/cases');
     expect(cases.length).toBeGreaterThanOrEqual(2);
