@@ -7,7 +7,6 @@ import { toEvent } from '../store/rows.js';
 import { eventDataProblem, json, jsonObject } from './event-data.js';
 import type { Upcasters } from '../core/upcast.js';
 
-
 /** What a model's step must satisfy. Each entry is one named assertion in the report. */
 export const caseAssertionsSchema = z.strictObject({
   /** The step's intent must be this one. */
