@@ -1,4 +1,4 @@
-// `hardway`: serve the assistant, run one request in the terminal, and inspect or answer threads.
+// `hardway`: serve the assistant, run one request in the terminal, inspect or answer threads, and evaluate prompts.
 import { Command } from 'commander';
 import { readConfig } from '../app/config.js';
 import { bamlLogLevel } from '../llm/baml-log.js';
@@ -114,6 +114,45 @@ program
   .action(async (id: string, options: { from: string; provider?: string; model?: string; baseUrl?: string; live?: boolean; json?: boolean }) => {
     const { replayInTerminal } = await import('./replay.js');
     process.exitCode = await replayInTerminal(readConfig(process.env), id, options);
+  });
+
+const collect = (value: string, all: string[]): string[] => [...all, value];
+
+program
+  .command('export')
+  .description('print a thread as an eval case (JSON): its events up to a model step, that step, and what to assert')
+  .argument('<thread>')
+  .option('--upto <seq>', 'the last model step at or before this seq (default: the last model step)')
+  .option('--expect-intent <intent>', 'the step must have this intent (default, with no other assertion: the intent taken)')
+  .option('--require <path=value>', 'a field of the step must hold this value, e.g. issue.team_id=OPS (repeatable)', collect, [])
+  .option('--forbid-intent <intent>', 'the step must not have this intent (repeatable)', collect, [])
+  .option('--name <name>', 'the case\'s name')
+  .addHelpText('after', '\n  hardway export thr_… --upto 7 --expect-intent create_issue > evals/cases/my-case.json')
+  .action(async (id: string, options: { upto?: string; expectIntent?: string; require: string[]; forbidIntent: string[]; name?: string }) => {
+    const { exportThread } = await import('./export-case.js');
+    await exportThread(readConfig(process.env), id, options);
+  });
+
+program
+  .command('eval')
+  .description('run the eval cases and BAML prompt tests against models (or offline, on the recorded replies)')
+  .option('--provider <provider>', 'a model to ask, with --model (repeatable, in pairs)', collect, [])
+  .option('--model <model>', 'the model of the --provider before it', collect, [])
+  .option('--base-url <url>', 'one for all models, or one per model', collect, [])
+  .option('--cases <dir>', 'where the cases are', 'evals/cases')
+  .option('--concurrency <n>', 'model calls at once', '4')
+  .option('--runs <n>', 'ask each model each case this many times (offline: once)', process.env.EVAL_RUNS ?? '1')
+  .option('--threshold <rate>', 'the pass rate every model must reach, 0 to 1', '0.9')
+  .option('--offline', 'no model: the recorded replies through the parser and the assertions', false)
+  .option('--no-prompt-tests', 'only the cases, not the BAML prompt tests')
+  .option('--results <dir>', 'where the results JSON goes', 'evals/results')
+  .addHelpText('after', `
+With no --provider it asks the configured model (LLM_*), or runs offline when none is configured.
+Exit codes: 0 every model reached the threshold; 1 one did not, or an error.
+`)
+  .action(async (options: { provider: string[]; model: string[]; baseUrl: string[]; cases: string; concurrency: string; runs: string; threshold: string; offline: boolean; promptTests: boolean; results: string }) => {
+    const { evalCommand } = await import('./eval.js');
+    process.exitCode = await evalCommand(readConfig(process.env), options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

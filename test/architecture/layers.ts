@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import ts from 'typescript';
 
 /** A folder of src/; `channels/*` and `agents/*` are one layer each, whatever the module's name. */
-export const layers = ['core', 'store', 'llm', 'linear', 'support', 'telemetry', 'runtime', 'replay', 'channels', 'agents', 'server', 'app', 'cli', 'baml_client'] as const;
+export const layers = ['core', 'store', 'llm', 'linear', 'support', 'telemetry', 'runtime', 'replay', 'channels', 'agents', 'server', 'app', 'evals', 'cli', 'baml_client'] as const;
 export type Layer = (typeof layers)[number];
 
 export interface Arrow {
@@ -53,7 +53,9 @@ export const allowedArrows: readonly Arrow[] = [
   { from: 'server', to: 'support', why: 'logging' },
   { from: 'server', to: 'store', only: ['thread-store.ts'], why: 'the API lists threads through the store contract' },
   { from: 'server', to: 'replay', only: ['replayer.ts'], why: 'the API starts replays and reads their reports' },
-  ...layers.filter((to) => to !== 'app' && to !== 'cli').map((to): Arrow => ({ from: 'app', to, why: 'the composition root wires everything' })),
+  ...layers.filter((to) => to !== 'app' && to !== 'cli' && to !== 'evals').map((to): Arrow => ({ from: 'app', to, why: 'the composition root wires everything' })),
+  ...(['core', 'store', 'llm', 'linear', 'runtime', 'agents', 'app'] as const).map((to): Arrow => ({ from: 'evals', to, why: 'an eval builds the agents as the composition root does and asks their models' })),
+  { from: 'cli', to: 'evals', why: 'the export and eval commands' },
   { from: 'cli', to: 'app', why: 'commands run a composed process' },
   { from: 'cli', to: 'runtime', why: 'commands answer threads through the intake' },
   { from: 'cli', to: 'core', why: 'formatting events and threads' },

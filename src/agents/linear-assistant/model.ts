@@ -14,3 +14,6 @@ export function linearAssistantModel(config: LlmConfig, options: Omit<StepModelO
     callWithBreakpoints: (parts, o) => b.DetermineNextStepCached(parts, o),
   });
 }
+
+/** BAML's parser alone, on a reply recorded earlier: what the offline eval runs a case's recorded output through. */
+export const parseRecordedReply = (raw: string): unknown => b.parse.DetermineNextStep(raw);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { b } from '../../../baml_client/index.js';
 import { parseStep } from '../../../src/agents/linear-assistant/steps.js';
 import { linearAssistantModel } from '../../../src/agents/linear-assistant/model.js';
-import { readBamlTests } from '../../../evals/baml-tests.js';
-import { linearAssistantCases } from '../../../evals/linear-assistant-cases.js';
+import { readBamlTests } from '../../../src/evals/baml-tests.js';
+import { linearAssistantCases } from '../../../src/agents/linear-assistant/prompt-cases.js';
 import { startStubLlm, type StubLlm } from '../../support/stub-llm.js';
 import { THREAD_TAIL } from '../../loop/harness.js';
 

@@ -11,7 +11,7 @@ export interface BamlTestCase {
   asserts: string[];
 }
 
-const bamlDir = fileURLToPath(new URL('../baml_src/', import.meta.url));
+const bamlDir = fileURLToPath(new URL('../../baml_src/', import.meta.url));
 
 /** BAML strips the common indentation of a block string; so do we. */
 function dedent(block: string): string {

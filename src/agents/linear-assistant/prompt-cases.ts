@@ -1,6 +1,6 @@
 // The Linear Assistant's prompt cases: for each BAML test, the same named asserts as TypeScript predicates, and a
 // recorded model output the offline test replays through BAML's parser.
-import type { Step } from '../src/core/agent.js';
+import type { Step } from '../../core/agent.js';
 
 export interface PromptCase {
   /** Raw text a model returned for this case (recorded), parsed offline with `b.parse`. */

@@ -1,0 +1,145 @@
+// `hardway export` and `hardway eval` as a person runs them, as real processes: a scenario thread exported to a
+// case file, then evaluated with the BAML prompt tests against two scripted OpenAI-compatible models at once — one
+// answering right, one wrong — printing a column for each, and exiting by the threshold.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linearAssistantCases } from '../../src/agents/linear-assistant/prompt-cases.js';
+import { readBamlTests } from '../../src/evals/baml-tests.js';
+import { parseEvalCase } from '../../src/evals/eval-case.js';
+import { spawnOwned } from '../support/children.js';
+import { startStubLlm, type StubLlm, type StubRequest } from '../support/stub-llm.js';
+import { seedFile } from '../support/workspace.js';
+import { createIssueStep, runScenario, stepSeq } from './scenario.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let right: StubLlm;
+let wrong: StubLlm;
+let dir: string;
+
+beforeAll(async () => {
+  [right, wrong] = await Promise.all([startStubLlm(), startStubLlm()]);
+  dir = mkdtempSync(join(tmpdir(), 'hardway-evals-'));
+});
+afterAll(async () => {
+  await Promise.all([right.close(), wrong.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const price = { input: 2, cachedInput: 0.5, cacheWrite: 2, output: 8 };
+
+function hardway(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawnOwned(process.execPath, ['bin/hardway.js', ...args], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        BAML_LOG: 'error',
+        DATABASE_URL: join(dir, 'hardway.sqlite'),
+        LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
+        LINEAR_SEED_FILE: seedFile,
+        LLM_MAX_RETRIES: '0',
+        LLM_PRICES: JSON.stringify({ right: price, wrong: price }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const promptTests = readBamlTests().filter((t) => t.functionName === 'DetermineNextStep');
+
+// Both report part of each prompt as read from their cache, so the cached column carries a number.
+const cached = { cached_tokens: 128 };
+
+/** Answers each prompt test with its recorded right answer, and the fridge request by creating the issue. */
+const answersRight = (request: StubRequest) => {
+  const test = promptTests.find((t) => request.prompt.includes(t.thread));
+  const recorded = test === undefined ? undefined : linearAssistantCases[test.name]?.recorded;
+  const content = recorded ?? (request.prompt.includes('restock the fridges') ? createIssueStep : { intent: 'done_for_now', message: 'unexpected prompt' });
+  return { content, usage: cached };
+};
+const answersWrong = () => ({ content: { intent: 'request_more_information', message: 'What would you like me to do?' }, usage: cached });
+
+describe('hardway export and hardway eval', () => {
+  const cases = () => join(dir, 'cases');
+
+  it('export: prints the thread as a v1 case with the flags as assertions; a thread without that step is a clear error', async () => {
+    const { id, thread } = await runScenario(right, { DATABASE_URL: join(dir, 'hardway.sqlite'), LLM_PRICES: JSON.stringify({ stub: price }) });
+    const seq = stepSeq(thread.events, 'create_issue');
+    const out = await hardway(['export', id, '--upto', String(seq), '--expect-intent', 'create_issue', '--require', 'issue.team_id=OPS', '--forbid-intent', 'update_issue', '--name', 'fridge']);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const read = parseEvalCase(out.stdout);
+    if (!read.ok) throw new Error(read.problem);
+    expect(read.case).toMatchObject({
+      version: 1,
+      name: 'fridge',
+      source: { thread: id },
+      step: { seq, intent: 'create_issue' },
+      assert: { intent: 'create_issue', require: [{ path: 'issue.team_id', equals: 'OPS' }], forbidIntents: ['update_issue'] },
+    });
+    mkdirSync(cases(), { recursive: true });
+    writeFileSync(join(cases(), 'fridge.json'), out.stdout);
+
+    const none = await hardway(['export', id, '--upto', '1']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`thread ${id} has no model step at or before seq 1`);
+  }, 60_000);
+
+  it('eval against two models at once: a column each, pass/fail with the failed assertion, tokens and cost; exit 1 below the threshold', async () => {
+    right.reset();
+    wrong.reset();
+    const items = 1 + promptTests.length;
+    right.script(...Array.from({ length: items }, () => answersRight));
+    wrong.script(...Array.from({ length: items }, () => answersWrong));
+    const results = join(dir, 'results');
+    const out = await hardway([
+      'eval',
+      '--provider', 'openai-compatible', '--model', 'right', '--base-url', right.baseUrl,
+      '--provider', 'openai-compatible', '--model', 'wrong', '--base-url', wrong.baseUrl,
+      '--cases', cases(), '--results', results, '--concurrency', '3',
+    ]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(1);
+    expect(right.requests).toHaveLength(items);
+    expect(wrong.requests).toHaveLength(items);
+    const lines = out.stdout.split('\n');
+    expect(lines[0]).toMatch(/^case\s+kind\s+right \(openai-compatible\)\s+wrong \(openai-compatible\)$/);
+    const fridge = lines.find((l) => l.startsWith('fridge '));
+    expect(fridge).toMatch(/ case +pass {2}\d+ ms {2}\d+\/128\/\d+ tok {2}\$0\.\d{6} +FAIL intent, require issue\.team_id {2}\d+ ms {2}\d+\/128\/\d+ tok {2}\$0\.\d{6}$/);
+    expect(lines.find((l) => l.startsWith('TeamIDErrorAsksForMoreInput '))).toMatch(/prompt_test +pass .* FAIL lists_teams /);
+    expect(out.stdout).toContain('fridge × wrong (openai-compatible): intent: expected create_issue, got request_more_information');
+    expect(out.stdout).toContain('fridge × wrong (openai-compatible): require issue.team_id: expected "OPS", got nothing');
+    expect(lines.find((l) => l.startsWith('total '))).toMatch(new RegExp(`${items}/${items} passed \\(100\\.0%\\)  \\d+/${128 * items}/\\d+ tok  \\$0\\.\\d{6}  median \\d+ ms +\\d/${items} passed`));
+    expect(out.stdout).toContain('below the threshold of 90.0%: wrong (openai-compatible)');
+
+    const [file] = readdirSync(results);
+    const written: unknown = JSON.parse(readFileSync(join(results, file ?? ''), 'utf8'));
+    expect(written).toMatchObject({
+      models: [{ label: 'right (openai-compatible)', model: 'right' }, { label: 'wrong (openai-compatible)', model: 'wrong' }],
+      summary: { threshold: 0.9, belowThreshold: ['wrong (openai-compatible)'], models: [{ passed: items, total: items }, { total: items }] },
+    });
+    expect(right.scriptErrors).toEqual([]);
+  }, 120_000);
+
+  it('eval --offline: the recorded replies through the parser and the assertions, no model asked; exit 0', async () => {
+    right.reset();
+    const results = join(dir, 'offline-results');
+    const out = await hardway(['eval', '--offline', '--cases', cases(), '--results', results]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.stdout.split('\n')[0]).toMatch(/^case\s+kind\s+offline \(recorded\)$/);
+    expect(out.stdout).toMatch(/^fridge +case +pass$/m);
+    expect(out.stdout).toContain(`${1 + promptTests.length}/${1 + promptTests.length} passed (100.0%)  recorded replies, no model calls`);
+    expect(right.requests).toHaveLength(0);
+    expect(existsSync(results)).toBe(true);
+  }, 60_000);
+});
