@@ -1,10 +1,15 @@
 // The tracing port on OpenTelemetry: GenAI semantic-convention spans, exported by OTLP/HTTP (JSON). The only file
 // that imports the SDK; it is loaded only when tracing is on. Spans are parented explicitly, never through a global
 // context or provider, so nothing else in the process is traced by accident.
-import { context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+//
+// A thread is one trace: its trace id and its root `thread` span's id are derived from the thread id, so every
+// intake and every run of the thread — in any process, days apart — reports under the same thread span without
+// anything shared but the id. The thread span itself is sent once, by the intake that created the thread.
+import { createHash } from 'node:crypto';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, RandomIdGenerator, TracerProvider, type IdGenerator, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { ATTR_ERROR_TYPE, ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import {
   ATTR_GEN_AI_AGENT_NAME,
@@ -43,59 +48,81 @@ export interface OtelTracingOptions {
   exporter?: SpanExporter;
 }
 
-/** Intakes per thread remembered for the thread's next run to link to; a thread nobody runs here is forgotten. */
-const MAX_PENDING_THREADS = 10_000;
-const MAX_LINKS_PER_RUN = 32;
+/** The trace and root span ids of a thread's trace: the same in every process. */
+export function threadTraceIds(threadId: string): { traceId: string; spanId: string } {
+  const digest = createHash('sha256').update(`hardway-thread:${threadId}`).digest('hex');
+  return { traceId: digest.slice(0, 32), spanId: digest.slice(32, 48) };
+}
+
+/** Under the thread's root span, whether or not this process sent it. */
+function threadContext(threadId: string): Context {
+  return trace.setSpanContext(ROOT_CONTEXT, { ...threadTraceIds(threadId), traceFlags: TraceFlags.SAMPLED, isRemote: true });
+}
+
+/** Random ids, except for the one span that must carry the thread's own (see `threadTraceIds`). */
+class ThreadIdGenerator implements IdGenerator {
+  private readonly random = new RandomIdGenerator();
+  forced: { traceId: string; spanId: string } | undefined;
+  generateTraceId(): string {
+    return this.forced?.traceId ?? this.random.generateTraceId();
+  }
+  generateSpanId(): string {
+    return this.forced?.spanId ?? this.random.generateSpanId();
+  }
+}
 
 export function otelTracing(options: OtelTracingOptions): Tracing {
   const { config, redact } = options;
+  const ids = new ThreadIdGenerator();
   const provider = new TracerProvider({
+    idGenerator: ids,
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName }),
     spanProcessors: [new BatchSpanProcessor({ exporter: options.exporter ?? new OTLPTraceExporter({ url: config.tracesUrl }) })],
   });
   const tracer = provider.getTracer('hardway');
-  const pendingIntakes = new Map<string, SpanContext[]>();
   const content = (text: string): string => redact(text);
   const json = (value: Json): string => content(JSON.stringify(value));
 
-  const remember = (threadId: string, span: Span): void => {
-    const links = pendingIntakes.get(threadId) ?? [];
-    pendingIntakes.delete(threadId);
-    pendingIntakes.set(threadId, [...links, span.spanContext()].slice(-MAX_LINKS_PER_RUN));
-    if (pendingIntakes.size > MAX_PENDING_THREADS) {
-      const oldest = pendingIntakes.keys().next().value;
-      if (oldest !== undefined) pendingIntakes.delete(oldest);
+  /** The thread's root span, sent once when the thread is created, with the ids every process derives. */
+  const threadSpan = (threadId: string, channel: string, startTime: number): void => {
+    ids.forced = threadTraceIds(threadId);
+    try {
+      tracer
+        .startSpan('thread', { kind: SpanKind.INTERNAL, startTime, attributes: { [ATTR_GEN_AI_CONVERSATION_ID]: threadId, 'hardway.channel': channel } }, ROOT_CONTEXT)
+        .end();
+    } finally {
+      ids.forced = undefined;
     }
   };
 
   return {
     intake({ kind, channel, threadId }): IntakeSpan {
-      const span = tracer.startSpan(
-        `intake ${kind}`,
-        { kind: SpanKind.INTERNAL, attributes: { 'hardway.channel': channel, 'hardway.intake.kind': kind, ...(threadId ? { [ATTR_GEN_AI_CONVERSATION_ID]: threadId } : {}) } },
-        ROOT_CONTEXT,
-      );
+      // Made when it ends: only then is the thread (its trace) known for an input that starts one.
+      const startTime = Date.now();
+      const attributes = { 'hardway.channel': channel, 'hardway.intake.kind': kind };
       return {
         end(result) {
+          const thread = 'error' in result ? threadId : result.threadId;
+          if (!('error' in result) && kind === 'start' && result.outcome === 'started') threadSpan(result.threadId, channel, startTime);
+          const span = tracer.startSpan(
+            `intake ${kind}`,
+            { kind: SpanKind.INTERNAL, startTime, attributes: { ...attributes, ...(thread ? { [ATTR_GEN_AI_CONVERSATION_ID]: thread } : {}) } },
+            thread ? threadContext(thread) : ROOT_CONTEXT,
+          );
           if ('error' in result) failed(span, result.error);
-          else {
-            span.setAttributes({ [ATTR_GEN_AI_CONVERSATION_ID]: result.threadId, 'hardway.intake.outcome': result.outcome });
-            if (result.outcome !== 'duplicate') remember(result.threadId, span);
-          }
+          else span.setAttribute('hardway.intake.outcome', result.outcome);
           span.end();
         },
       };
     },
 
     run({ threadId, agent }): RunSpan {
-      const links: Link[] = (pendingIntakes.get(threadId) ?? []).map((context) => ({ context }));
-      pendingIntakes.delete(threadId);
       const runSpan = tracer.startSpan(
         `invoke_agent ${agent}`,
-        { kind: SpanKind.INTERNAL, links, attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent', [ATTR_GEN_AI_AGENT_NAME]: agent, [ATTR_GEN_AI_CONVERSATION_ID]: threadId } },
-        ROOT_CONTEXT,
+        { kind: SpanKind.INTERNAL, attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent', [ATTR_GEN_AI_AGENT_NAME]: agent, [ATTR_GEN_AI_CONVERSATION_ID]: threadId } },
+        threadContext(threadId),
       );
-      const under = trace.setSpan(otelContext.active(), runSpan);
+      const under = trace.setSpan(ROOT_CONTEXT, runSpan);
       return {
         model(): ModelSpan {
           const requested = options.llm;

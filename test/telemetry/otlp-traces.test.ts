@@ -1,7 +1,9 @@
 // Traces end to end: the program runs one thread against the scripted model with OTEL_EXPORTER_OTLP_ENDPOINT set,
-// and a local OTLP/HTTP receiver gets its spans: the run, each model step and tool call under it, the intake linked.
+// and a local OTLP/HTTP receiver gets its spans: one trace per thread, under its `thread` span the intake and the
+// run, each model step and tool call under the run.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Container } from '../../src/app/container.js';
+import { threadTraceIds } from '../../src/telemetry/otel.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { startStubContainer } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
@@ -46,13 +48,21 @@ async function traceOneThread(env: Record<string, string>): Promise<{ threadId: 
 const named = (spans: readonly ReceivedSpan[], name: string) => spans.filter((s) => s.name === name);
 
 describe('OTLP/HTTP traces', () => {
-  it('one thread: an invoke_agent span with each model step and tool call as its children, the intake linked', async () => {
+  it('one thread is one trace: its thread span over the intake and the run, each model step and tool call under the run', async () => {
     const { threadId, spans } = await traceOneThread({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint });
 
     const [run, ...moreRuns] = named(spans, 'invoke_agent linear-assistant');
     expect(moreRuns).toEqual([]);
     if (run === undefined) throw new Error('no run span');
-    expect(run.parentSpanId).toBeUndefined();
+    // The thread's root span carries the ids any process derives from the thread id, so later intakes and runs of
+    // the thread, wherever they happen, land in the same trace under it.
+    const [root, ...moreRoots] = named(spans, 'thread');
+    expect(moreRoots).toEqual([]);
+    expect(root?.parentSpanId).toBeUndefined();
+    expect({ traceId: root?.traceId, spanId: root?.spanId }).toEqual(threadTraceIds(threadId));
+    expect(root?.attributes).toMatchObject({ 'gen_ai.conversation.id': threadId, 'hardway.channel': 'api' });
+    expect(spans.every((s) => s.traceId === root?.traceId)).toBe(true);
+    expect(run.parentSpanId).toBe(root?.spanId);
     expect(run.serviceName).toBe('hardway');
     expect(run.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'linear-assistant', 'gen_ai.conversation.id': threadId, 'hardway.run.outcome': 'done' });
 
@@ -86,8 +96,8 @@ describe('OTLP/HTTP traces', () => {
 
     const [intake] = named(spans, 'intake start');
     expect(intake?.attributes).toMatchObject({ 'hardway.channel': 'api', 'hardway.intake.outcome': 'started', 'gen_ai.conversation.id': threadId });
-    expect(intake?.parentSpanId).toBeUndefined();
-    expect(run.links).toEqual([{ traceId: intake?.traceId, spanId: intake?.spanId }]);
+    expect(intake?.parentSpanId).toBe(root?.spanId);
+    expect(run.links).toEqual([]);
   });
 
   it('carries no message text, prompt, reply or tool arguments unless capture is on', async () => {
