@@ -11,6 +11,7 @@ import { createRedactor } from '../core/redactor.js';
 import type { HumanIntents } from '../core/thread.js';
 import type { LinearPort } from '../linear/linear-port.js';
 import { createApp } from '../server/app.js';
+import { announcingStore, threadChanges } from '../server/ui/thread-changes.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
 import { redactingStore } from '../store/redacting-store.js';
@@ -79,7 +80,12 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   // The agent registry: every reader of a thread's status learns its agent's human intents from here.
   const agents = new Map<string, RegisteredAgent>();
   const humanIntents = (agent: string): HumanIntents | undefined => agents.get(agent)?.definition.humanIntents;
-  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact);
+  // Every write in this process is announced, so the inspector's pages update without reading the database.
+  const changes = threadChanges();
+  const store = announcingStore(
+    redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact),
+    changes,
+  );
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
@@ -170,6 +176,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     agents,
     logger,
     health,
+    changes,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
     mounts: Object.assign({}, ...opened.map((c) => c.mounts), overrides.mounts),
   });
@@ -186,6 +193,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     channels,
     sources,
     async close() {
+      changes.close();
       for (const source of sources) await source.stop();
       await worker.stop();
       await linearHandle.close();
