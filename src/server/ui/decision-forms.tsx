@@ -56,6 +56,7 @@ export const DecisionForms: FC<{ threadId: string; state: ThreadState; humanInte
           <p>{`The agent asks (${question.data.intent}):`}</p>
           <pre class="question">{JSON.stringify(question.data.args, null, 2)}</pre>
           <form class="answer" method="post" action={`/ui/threads/${threadId}/answer`}>
+            <input type="hidden" name="question" value={String(question.seq)} />
             <label for="answer">
               Your answer
               <textarea id="answer" name="answer" rows={3} required maxlength={100000}></textarea>

@@ -51,7 +51,7 @@ const decisionForm = z.object({
   reason: z.string().max(10_000).default(''),
   callId: z.string().regex(/^call_[\w-]{1,100}$/).optional(),
 });
-const answerForm = z.object({ answer: z.string().trim().min(1).max(100_000) });
+const answerForm = z.object({ answer: z.string().trim().min(1).max(100_000), question: z.coerce.number().int().min(1) });
 
 /** Only a path inside the inspector: a login link must not send anyone elsewhere. */
 const safeNext = (next: string): string => (/^\/ui(\/[\w\-/]*)?$/.test(next) ? next : '/ui');
@@ -120,12 +120,19 @@ export function uiRoutes(deps: UiDeps): Hono {
   };
 
   /** Through the intake, as the API does; a refusal by the thread's state (already decided) is the stale notice. */
-  const decide = async (c: Context, input: HumanInput, done: Notice): Promise<Response> => {
+  const decide = async (c: Context, input: HumanInput, done: Notice, deliveryId?: string): Promise<Response> => {
     const id = threadIdParam.safeParse(c.req.param('id'));
     if (!id.success) return c.notFound();
     let notice: Notice = done;
     try {
-      const outcome = await deps.intake.receive({ kind: 'input', threadId: id.data as ThreadId, from: { channel: UI_CHANNEL }, input });
+      const outcome = await deps.intake.receive({
+        kind: 'input',
+        threadId: id.data as ThreadId,
+        from: { channel: UI_CHANNEL },
+        input,
+        ...(deliveryId === undefined ? {} : { delivery: { source: UI_CHANNEL, id: `${id.data}:${deliveryId}` } }),
+      });
+      if (outcome.kind === 'duplicate') notice = 'stale';
       if (outcome.kind === 'recorded' && outcome.meaning === 'not_an_approver') notice = 'not_an_approver';
     } catch (error) {
       if (HardwayError.isInstance(error, 'thread_not_found')) return c.notFound();
@@ -152,7 +159,8 @@ export function uiRoutes(deps: UiDeps): Hono {
   ui.post('/threads/:id/answer', async (c) => {
     const form = answerForm.safeParse(await c.req.parseBody());
     if (!form.success) return c.text('an answer needs some words', 400);
-    return decide(c, { kind: 'answer', text: form.data.answer }, 'answered');
+    // One answer per question from the page: the form names the question, so a second submit of it is a duplicate.
+    return decide(c, { kind: 'answer', text: form.data.answer }, 'answered', `answer:${form.data.question}`);
   });
 
   ui.post('/threads/:id/retry', (c) => decide(c, { kind: 'retry' }, 'retried'));
