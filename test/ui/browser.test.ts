@@ -54,7 +54,8 @@ const eventsOf = async (id: ThreadId) => (await c!.store.load(id))!.events;
 /** Presses Tab until the focused element matches, at most `limit` times: proof it is reachable by keyboard. */
 async function tabTo(p: Page, matches: string, limit = 40): Promise<void> {
   for (let i = 0; i < limit; i++) {
-    if (await p.evaluate((sel) => document.activeElement?.matches(sel) ?? false, matches)) return;
+    // A string, evaluated in the page: this project's TypeScript has no DOM types.
+    if ((await p.evaluate(`document.activeElement?.matches(${JSON.stringify(matches)}) ?? false`)) === true) return;
     await p.keyboard.press('Tab');
   }
   throw new Error(`${matches} is not reachable with Tab`);
