@@ -141,6 +141,18 @@ describe.skipIf(!available)('the inspector in Chromium', () => {
     expect(Number(await p.locator('body').getAttribute('data-refreshes'))).toBeGreaterThan(0);
   });
 
+  it('a change while someone types a reason keeps their words and asks them to reload instead', async () => {
+    const p = await start();
+    const id = await pendingClose();
+    await p.goto(`${base()}/ui/threads/${id}`);
+    await p.waitForSelector('body[data-live-ready="yes"]');
+    await p.getByLabel(/Reason or comment/).fill('half a thought');
+    await c!.service.receive({ kind: 'input', threadId: id, from: { channel: 'api' }, input: { kind: 'message', text: 'also check the freezer' } });
+    await p.locator('#live-status', { hasText: 'reload the page' }).waitFor();
+    expect(await p.getByLabel(/Reason or comment/).inputValue()).toBe('half a thought');
+    expect(await p.locator('body').getAttribute('data-refreshes')).toBeNull();
+  });
+
   it('denies with a reason, answers a question and retries a failed thread from the page', async () => {
     const p = await start();
     const pending = await pendingClose();
