@@ -20,6 +20,7 @@ import type { BenchSystem } from './system.js';
 import { measureInFlight, type InFlightPoint } from './threads-in-flight.js';
 import { measureIntake } from './webhook-intake.js';
 import { measureModelBoundary, type ModelBoundaryOptions, type ModelBoundaryPoint } from './model-boundary.js';
+import { measureInspectorPages, type InspectorPagesOptions, type InspectorPagesPoint } from './inspector-pages.js';
 
 export interface BenchOptions {
   command: string;
@@ -36,7 +37,9 @@ export interface BenchOptions {
   intake: { durationSec: number; warmupSec: number; connections: number };
   inFlight: { counts: number[]; delayMs: number; repeats: (n: number) => number };
   longThread: LongThreadOptions;
-  /** Run only these figures ('1'…'9'; any of 1–4 runs those four, which come from the same runs); all when absent. */
+  /** Figure 10: the inspector's thread page of this many events and its list over this many stored threads. */
+  inspectorPages: InspectorPagesOptions;
+  /** Run only these figures ('1'…'10'; any of 1–4 runs those four, which come from the same runs); all when absent. */
   only?: ReadonlySet<string>;
   /** auto: use the peers if installed; install: install them first when missing; skip: Hardway only. */
   peers: 'auto' | 'install' | 'skip';
@@ -55,6 +58,7 @@ export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
   inFlight: { counts: [1, 10, 100, 500], delayMs: 200, repeats: () => 3 },
   longThread: { steps: 200, early: 10, window: 5, runs: 5, warmup: 1 },
   modelBoundary: { results: [10, 200], calls: 200, warmup: 50 },
+  inspectorPages: { threads: 100_000, events: 500, runs: 5 },
   peers: 'install',
   postgres: true,
 };
@@ -70,6 +74,7 @@ export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
   inFlight: { counts: [1, 2], delayMs: 200, repeats: () => 1 },
   longThread: { steps: 20, early: 10, window: 5, runs: 1, warmup: 0 },
   modelBoundary: { results: [1, 5], calls: 2, warmup: 1 },
+  inspectorPages: { threads: 10, events: 20, runs: 1 },
   peers: 'auto',
   postgres: true,
 };
@@ -127,6 +132,12 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     if (wanted('9')) {
       log(`figure 9: the model boundary alone, ${options.modelBoundary.calls} calls per size`);
       modelBoundary = await measureModelBoundary(options.modelBoundary);
+    }
+    let inspectorPages: InspectorPagesPoint | undefined;
+    if (wanted('10')) {
+      const ip = options.inspectorPages;
+      log(`figure 10: the inspector's thread page of ${ip.events} events and its list over ${ip.threads} threads, ${ip.runs} loads each`);
+      inspectorPages = await measureInspectorPages(ip, log);
     }
 
     if (wanted('1', '2', '3', '4')) {
@@ -225,6 +236,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         inFlightRepeats: Object.fromEntries(options.inFlight.counts.map((n) => [n, options.inFlight.repeats(n)])),
         longThread: options.longThread,
         modelBoundary: options.modelBoundary,
+        inspectorPages: options.inspectorPages,
         ...(options.only ? { only: [...options.only].sort() } : {}),
       },
       figures: {
@@ -239,6 +251,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         inFlight: Object.fromEntries(inFlight),
         longThread: Object.fromEntries(longThread),
         modelBoundary,
+        ...(inspectorPages ? { inspectorPages } : {}),
       },
     };
     return { ...partial, ratios: computeRatios(partial) };

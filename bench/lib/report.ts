@@ -5,6 +5,7 @@ import type { IntakeResult } from './webhook-intake.js';
 import type { InFlightPoint } from './threads-in-flight.js';
 import type { MachineInfo } from './machine.js';
 import type { ModelBoundaryPoint } from './model-boundary.js';
+import type { InspectorPagesPoint } from './inspector-pages.js';
 import type { PromptFigures } from './prompt-tokens.js';
 import { COST_MODEL, describeStepCost, stepCosts } from './step-cost.js';
 import type { Summary } from './stats.js';
@@ -50,6 +51,8 @@ export interface BenchReport {
     longThread: Record<string, LongThreadPoint>;
     /** Figure 9, Hardway's alone; absent in reports written before it existed. */
     modelBoundary?: ModelBoundaryPoint[];
+    /** Figure 10, Hardway's alone; absent when not run or without Chromium. */
+    inspectorPages?: InspectorPagesPoint;
   };
   ratios: Ratio[];
 }
@@ -212,6 +215,15 @@ export function renderMarkdown(report: BenchReport): string {
       id === HARDWAY ? `${spread(p.bamlMs, '', 2)} vs ${spread(p.fetchMs, '', 2)}: +${num(p.bamlMs.median - p.fetchMs.median, 2)}` : '–',
     );
   }
+  const ip = f.inspectorPages;
+  for (const p of ip?.pages ?? []) {
+    const what = p.page === 'thread' ? `Inspector thread page of ${ip?.events ?? 0} events` : `Inspector list page over ${compact(ip?.threads ?? 0)} stored threads`;
+    row('10', `${what}: first byte / DOMContentLoaded / load, ms; JS bytes of a first load (target < 100 KB)`, (id) =>
+      id === HARDWAY
+        ? `${spread(p.ttfbMs, '', 1)} / ${spread(p.domContentLoadedMs, '', 1)} / ${spread(p.loadMs, '', 1)}; ${bytes(p.jsBytes)} JS, ${bytes(p.htmlBytes)} HTML`
+        : '–',
+    );
+  }
   lines.push('');
   lines.push('Above 1× Hardway is ahead, below 1× the peer is; medians of the same run, (min–max) over repeats.');
   lines.push('');
@@ -237,6 +249,9 @@ function caveats(report: BenchReport): string[] {
   ];
   if ((report.figures.modelBoundary ?? []).length > 0) {
     list.push('Figure 9 calls Hardway\'s model boundary (the BAML function behind createStepModel, its Collector included) and a bare fetch of the very request BAML sends, one local server answering at once: the difference is what BAML itself costs per step, which figures 1, 3 and 8 include and no change in Hardway\'s core removes.');
+  }
+  if (report.figures.inspectorPages !== undefined) {
+    list.push('Figure 10 serves the inspector from the real app on loopback over SQLite (the list\'s threads are copies of one thread, inserted straight into its tables; the thread page\'s events are messages of ~200 characters): first byte by fetch with the session cookie, DOMContentLoaded and load from Chromium\'s navigation timing in a fresh page each load. Hardway alone: the peers ship no inspector.');
   }
   const only = report.settings.only;
   if (Array.isArray(only)) list.push(`Only figures ${only.join(', ')} were run (--only).`);

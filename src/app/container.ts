@@ -14,6 +14,7 @@ import type { LinearPort } from '../linear/linear-port.js';
 import { readLlmConfig } from '../llm/config.js';
 import { Replayer } from '../replay/replayer.js';
 import { createApp } from '../server/app.js';
+import { announcingStore, threadChanges } from '../server/ui/thread-changes.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
 import { redactingStore } from '../store/redacting-store.js';
@@ -86,7 +87,12 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   // The agent registry: every reader of a thread's status learns its agent's human intents from here.
   const agents = new Map<string, RegisteredAgent>();
   const humanIntents = (agent: string): HumanIntents | undefined => agents.get(agent)?.definition.humanIntents;
-  const store = redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact);
+  // Every write in this process is announced, so the inspector's pages update without reading the database.
+  const changes = threadChanges();
+  const store = announcingStore(
+    redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact),
+    changes,
+  );
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);
   const linear = linearHandle.port;
 
@@ -215,6 +221,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     replayer,
     logger,
     health,
+    changes,
     ...(config.apiToken ? { apiToken: config.apiToken } : {}),
     mounts: Object.assign({}, ...opened.map((c) => c.mounts), overrides.mounts),
   });
@@ -232,6 +239,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     channels,
     sources,
     async close() {
+      changes.close();
       for (const source of sources) await source.stop();
       await worker.stop();
       await replayer.idle();

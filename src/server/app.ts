@@ -11,6 +11,7 @@ import { healthRoutes, type HealthCheck } from './routes/health.js';
 import { replayRoutes, type ReplayRoutesDeps } from './routes/replay.js';
 import { threadRoutes, type ThreadRoutesDeps } from './routes/threads.js';
 import { uiRoutes } from './ui/routes.js';
+import type { ThreadChanges } from './ui/thread-changes.js';
 
 export interface AppDeps extends ThreadRoutesDeps, Partial<ReplayRoutesDeps> {
   logger: Logger;
@@ -20,6 +21,8 @@ export interface AppDeps extends ThreadRoutesDeps, Partial<ReplayRoutesDeps> {
   /** Channel webhooks and pages, mounted by path, authenticated by their own signatures. */
   mounts?: Record<string, Hono>;
   maxBodyBytes?: number;
+  /** What the inspector's pages follow live; without it they do not update themselves. */
+  changes?: ThreadChanges;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -59,7 +62,16 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.replayer) app.route('/v1/threads', replayRoutes({ replayer: deps.replayer }));
   // The inspector: behind a login with the same token (or loopback-only without one), its forms size-limited.
   app.use('/ui/*', limit);
-  app.route('/ui', uiRoutes({ store: deps.store, agents: deps.agents, ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}) }));
+  app.route(
+    '/ui',
+    uiRoutes({
+      store: deps.store,
+      agents: deps.agents,
+      intake: deps.service,
+      ...(deps.changes ? { changes: deps.changes } : {}),
+      ...(deps.apiToken !== undefined ? { apiToken: deps.apiToken } : {}),
+    }),
+  );
   for (const [path, mounted] of Object.entries(deps.mounts ?? {})) app.route(path, mounted);
   return app;
 }

@@ -1,4 +1,4 @@
-// The inspector's page shell: one stylesheet inline (no build step, no script), landmarks and a skip link.
+// The inspector's page shell: one stylesheet inline (no build step), landmarks, a skip link, and the live-update script.
 import type { Child, FC } from 'hono/jsx';
 
 // Colours meet WCAG AA contrast on their backgrounds; focus is always visible.
@@ -21,18 +21,22 @@ pre { background: var(--code); padding: .5rem; overflow-x: auto; white-space: pr
 ol.timeline { list-style: none; padding: 0; } ol.timeline > li { border-left: 3px solid var(--line); padding: .25rem 0 .75rem .75rem; margin-bottom: .5rem; }
 .meta { color: var(--muted); font-size: .9rem; } .error { color: var(--bad); font-weight: 600; }
 dl.usage { display: grid; grid-template-columns: max-content auto; gap: 0 1rem; margin: .25rem 0; } dl.usage dt { color: var(--muted); }
+form.decide label, form.answer label { display: flex; flex-direction: column; font-weight: 600; max-width: 40rem; }
+.notice { border: 2px solid var(--accent); padding: .5rem; } section.waiting { border: 2px solid var(--line); padding: .5rem 1rem; margin: 1rem 0; }
 mark.shared { background: #e8e8e8; color: var(--muted); } ins.tail { background: #d7f5dd; text-decoration: none; }
 `;
 
-export const Layout: FC<{ title: string; signedIn: boolean; children?: Child }> = ({ title, signedIn, children }) => (
+/** `live`: the thread id this page follows, or '' for every thread; absent, the page does not update itself. */
+export const Layout: FC<{ title: string; signedIn: boolean; live?: string; children?: Child }> = ({ title, signedIn, live, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · Hardway inspector`}</title>
       <style>{css}</style>
+      {live === undefined ? null : <script src="/ui/live.js" defer></script>}
     </head>
-    <body>
+    <body data-live={live}>
       <a class="skip" href="#main">
         Skip to content
       </a>
@@ -46,6 +50,7 @@ export const Layout: FC<{ title: string; signedIn: boolean; children?: Child }> 
             <button type="submit">Log out</button>
           </form>
         ) : null}
+        {live === undefined ? null : <p id="live-status" class="meta" role="status" aria-live="polite"></p>}
       </header>
       <main id="main">
         <h1>{title}</h1>

@@ -14,8 +14,14 @@ const filterQuery = (filters: ListFilters, cursor: string): string => {
   return `/ui?${params.toString()}`;
 };
 
-export const ThreadsPage: FC<{ filters: ListFilters; agents: string[]; threads: ThreadSummary[]; nextCursor?: string }> = ({ filters, agents, threads, nextCursor }) => (
-  <Layout title="Threads" signedIn={true}>
+export const ThreadsPage: FC<{ filters: ListFilters; agents: string[]; threads: ThreadSummary[]; live: boolean; nextCursor?: string }> = ({
+  filters,
+  agents,
+  threads,
+  live,
+  nextCursor,
+}) => (
+  <Layout title="Threads" signedIn={true} {...(live ? { live: '' } : {})}>
     <form class="filters" method="get" action="/ui" role="search" aria-label="Filter threads">
       <label for="status">
         Status
