@@ -2,19 +2,15 @@
 // OpenAI's `model` and `choices[].finish_reason`, Anthropic's `model` and `stop_reason`.
 import { z } from 'zod';
 import type { ModelReply } from '../core/agent.js';
+import { replyJson } from './provider-usage.js';
 
 const openAiReply = z.looseObject({ model: z.string().optional(), choices: z.array(z.looseObject({ finish_reason: z.string().nullish() })) });
 const anthropicReply = z.looseObject({ model: z.string().optional(), stop_reason: z.string().nullish() });
 
 /** Undefined when the body is not JSON or is neither provider's shape (a stream, say). */
 export function providerReply(body: string | undefined): ModelReply | undefined {
-  if (body === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const json = replyJson(body);
+  if (json === undefined) return undefined;
   const openai = openAiReply.safeParse(json);
   if (openai.success) {
     const reasons = openai.data.choices.flatMap((c) => (c.finish_reason ? [c.finish_reason] : []));

@@ -32,13 +32,8 @@ const anthropicUsage = z.looseObject({
 
 /** Undefined when the body is not JSON or carries neither provider's usage (a stream, a local server's own shape). */
 export function providerUsage(body: string | undefined): ProviderUsage | undefined {
-  if (body === undefined) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
+  const json = replyJson(body);
+  if (json === undefined) return undefined;
   const anthropic = anthropicUsage.safeParse(json);
   if (anthropic.success) {
     const u = anthropic.data.usage;
@@ -53,4 +48,14 @@ export function providerUsage(body: string | undefined): ProviderUsage | undefin
     return { inputTokens: u.prompt_tokens, outputTokens: u.completion_tokens, cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? null, cacheWriteTokens: null };
   }
   return undefined;
+}
+
+/** A reply body as JSON; undefined when there is none or it is not JSON (a stream, an HTML error page). */
+export function replyJson(body: string | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }

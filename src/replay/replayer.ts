@@ -11,6 +11,7 @@ import { runLoop } from '../core/loop.js';
 import { deriveStatus, lastSeq, type Thread } from '../core/thread.js';
 import type { RegisteredAgent } from '../runtime/agent-module.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
+import { keepLease } from '../runtime/lease-keeper.js';
 import { SentPrompts } from '../runtime/sent-prompts.js';
 import type { Logger } from '../support/logger.js';
 import { divergenceReport, type DivergenceReport } from './divergence.js';
@@ -116,38 +117,27 @@ export class Replayer {
   private async run(initial: Lease, agent: RegisteredAgent, log: Logger): Promise<void> {
     const { store, ids, clock } = this.options;
     const humanIntents = agent.definition.humanIntents;
-    let lease = initial;
-    let released = false;
     const abort = new AbortController();
+    const keeper = keepLease(store, initial, this.leaseMs, abort, log);
     // The fork's prompts are stored like any thread's, so the inspector shows what the replay sent.
     const prompts = new SentPrompts();
-    let beat: Promise<void> = Promise.resolve();
-    const heartbeat = setInterval(() => {
-      beat = store.heartbeat(lease, this.leaseMs).then(
-        (renewed) => {
-          if (renewed) lease = renewed;
-          else if (!released) abort.abort(new Error('lease lost'));
-        },
-        (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
-      );
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
     try {
       const result = await runLoop(
         {
           load: async () => {
-            const t = await store.load(lease.threadId);
-            if (t === undefined) throw new HardwayError('thread_not_found', `fork ${lease.threadId} vanished`);
+            const t = await store.load(keeper.lease.threadId);
+            if (t === undefined) throw new HardwayError('thread_not_found', `fork ${keeper.lease.threadId} vanished`);
             return t;
           },
           append: async (events, expectedSeq) => {
             const sent = prompts.for(events);
-            const appended = await store.append(lease.threadId, events, { expectedSeq, lease, ...(sent.length > 0 ? { prompts: sent } : {}) });
+            const appended = await store.append(keeper.lease.threadId, events, { expectedSeq, lease: keeper.lease, ...(sent.length > 0 ? { prompts: sent } : {}) });
             prompts.stored(events);
-            if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
-            const thread = await store.load(lease.threadId);
+            if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${keeper.lease.threadId} was taken for a duplicate`);
+            const thread = await store.load(keeper.lease.threadId);
             // Whatever would reach a person is marked delivered to the report in the next commit, under the lease.
             const held = thread ? heldNotifications(thread, humanIntents, clock.now().toISOString(), ids) : [];
-            if (held.length > 0) await store.append(lease.threadId, held, { expectedSeq: 'any', lease });
+            if (held.length > 0) await store.append(keeper.lease.threadId, held, { expectedSeq: 'any', lease: keeper.lease });
             return appended.events;
           },
         },
@@ -164,10 +154,8 @@ export class Replayer {
       );
       log.info({ outcome: result.outcome, iterations: result.iterations }, 'replay ended');
     } finally {
-      clearInterval(heartbeat);
-      await beat;
-      await this.settle(lease, humanIntents, log);
-      released = true;
+      await keeper.stop();
+      await this.settle(keeper.lease, humanIntents, log);
     }
   }
 

@@ -12,6 +12,7 @@ import type { ContextBudget } from '../core/budget.js';
 import { foldState } from '../core/state.js';
 import { noHumanIntents } from '../core/thread.js';
 import type { Lease, ThreadStore } from '../store/thread-store.js';
+import { keepLease } from './lease-keeper.js';
 import { SentPrompts } from './sent-prompts.js';
 import type { Logger } from '../support/logger.js';
 import { tracedAgent, tracedModel } from '../telemetry/traced.js';
@@ -166,26 +167,13 @@ export class Worker {
   private async process(initial: Lease, abort: AbortController): Promise<void> {
     const { store, logger } = this.options;
     const log = logger.child({ thread_id: initial.threadId, worker: this.owner });
-    let lease = initial;
-    /** Set when the append that paused the thread released the lease with it. */
-    let released = false;
-    let beat: Promise<void> = Promise.resolve();
-    const heartbeat = setInterval(() => {
-      beat = store.heartbeat(lease, this.leaseMs).then(
-        (renewed) => {
-          if (renewed) lease = renewed;
-          // Released by the append that paused the thread: nothing is running that must stop.
-          else if (!released) abort.abort(new Error('lease lost'));
-        },
-        (error: unknown) => log.warn({ err: error }, 'heartbeat failed'),
-      );
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const keeper = keepLease(store, initial, this.leaseMs, abort, log);
     let agent: RegisteredAgent | undefined;
     let run: RunSpan | undefined;
     // Set when the run failed: the lease is kept this long instead of released, so no worker claims it sooner.
     let backoffMs: number | undefined;
     try {
-      const thread = await store.load(lease.threadId);
+      const thread = await store.load(keeper.lease.threadId);
       agent = thread ? this.options.agents.get(thread.agent) : undefined;
       if (thread === undefined) return;
       if (agent === undefined) {
@@ -194,7 +182,7 @@ export class Worker {
         await store.append(
           thread.id,
           [{ id: this.options.ids.eventId(), at: this.options.clock.now().toISOString(), type: 'thread_failed', data: { reason: `no agent named "${thread.agent}" runs here` } }],
-          { expectedSeq: 'any', lease },
+          { expectedSeq: 'any', lease: keeper.lease },
         );
         return;
       }
@@ -203,23 +191,23 @@ export class Worker {
       const result = await runLoop(
         {
           load: async () => {
-            const t = await store.load(lease.threadId);
-            if (t === undefined) throw new HardwayError('thread_not_found', `thread ${lease.threadId} vanished`);
+            const t = await store.load(keeper.lease.threadId);
+            if (t === undefined) throw new HardwayError('thread_not_found', `thread ${keeper.lease.threadId} vanished`);
             return t;
           },
           append: async (events, expectedSeq) => {
             const sent = prompts.for(events);
-            const appended = await store.append(lease.threadId, events, {
+            const appended = await store.append(keeper.lease.threadId, events, {
               expectedSeq,
-              lease,
+              lease: keeper.lease,
               releaseIfPaused: true,
               ...(sent.length > 0 ? { prompts: sent } : {}),
             });
             prompts.stored(events);
             // The loop records no deliveries, so the store cannot call its append a duplicate.
-            if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${lease.threadId} was taken for a duplicate`);
-            if (appended.released === true) released = true;
-            this.observe(lease.threadId, appended.events, log);
+            if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${keeper.lease.threadId} was taken for a duplicate`);
+            if (appended.released === true) keeper.released();
+            this.observe(keeper.lease.threadId, appended.events, log);
             return appended.events;
           },
         },
@@ -237,31 +225,30 @@ export class Worker {
         // Loaded once under the lease: the loop keeps it in memory from here on.
         thread,
       );
-      this.failures.delete(lease.threadId);
+      this.failures.delete(keeper.lease.threadId);
       run?.end({ outcome: result.outcome === 'paused' ? result.status : result.outcome });
       log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
-      if (result.outcome === 'paused') await this.notify(lease.threadId, log);
-      this.options.onRun?.(lease.threadId, result);
+      if (result.outcome === 'paused') await this.notify(keeper.lease.threadId, log);
+      this.options.onRun?.(keeper.lease.threadId, result);
     } catch (error) {
       run?.end({ error });
       if (HardwayError.isInstance(error, 'lease_lost')) {
         log.warn('lease lost to another worker; stopping without writing');
-        this.options.onRun?.(lease.threadId, { outcome: 'lease_lost' });
+        this.options.onRun?.(keeper.lease.threadId, { outcome: 'lease_lost' });
         return;
       }
       log.error({ err: error }, 'thread run failed');
       // A run cut short by stop() is not the thread's fault: the next process takes it up at once.
-      if (!abort.signal.aborted) backoffMs = await this.afterFailedRun(lease, agent, error, log);
-      this.options.onRun?.(lease.threadId, { outcome: 'error' });
+      if (!abort.signal.aborted) backoffMs = await this.afterFailedRun(keeper.lease, agent, error, log);
+      this.options.onRun?.(keeper.lease.threadId, { outcome: 'error' });
     } finally {
-      clearInterval(heartbeat);
       // A heartbeat landing after the hold below would stretch it to a whole lease.
-      await beat;
+      await keeper.stop();
       if (backoffMs === undefined) {
-        if (!released) await store.release(lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
+        if (!keeper.isReleased) await store.release(keeper.lease).catch((error: unknown) => log.warn({ err: error }, 'release failed'));
       } else {
         // Keeping the lease is what holds off every worker, here and elsewhere; if this process dies, it expires.
-        await store.heartbeat(lease, backoffMs).catch((error: unknown) => log.warn({ err: error }, 'holding the lease failed'));
+        await store.heartbeat(keeper.lease, backoffMs).catch((error: unknown) => log.warn({ err: error }, 'holding the lease failed'));
       }
     }
   }

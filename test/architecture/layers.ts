@@ -36,7 +36,7 @@ export const allowedArrows: readonly Arrow[] = [
   { from: 'telemetry', to: 'core', why: 'the tracing port speaks of model outcomes and tool results' },
   { from: 'runtime', to: 'telemetry', only: ['tracing.ts', 'traced.ts'], why: 'the edges report through the tracing port, never the SDK' },
   { from: 'replay', to: 'core', why: 'a fork is the loop over copied events' },
-  { from: 'replay', to: 'runtime', only: ['agent-module.ts', 'sent-prompts.ts'], why: 'a replay runs a registered agent and keeps its prompts as the worker does' },
+  { from: 'replay', to: 'runtime', only: ['agent-module.ts', 'sent-prompts.ts', 'lease-keeper.ts'], why: 'a replay runs a registered agent, keeps its lease and its prompts as the worker does' },
   { from: 'replay', to: 'store', only: storeContracts, why: 'the fork is written through the store contract only' },
   { from: 'replay', to: 'support', why: 'logging' },
   ...(['channels', 'agents'] as const).flatMap((from): Arrow[] => [
