@@ -1,6 +1,6 @@
 // A clock and a sleep that move only when the test says: schedulers wait on it, the test moves it and sees who woke.
 import type { Clock } from '../../src/core/ids.js';
-import type { Sleep } from '../../src/schedule/scheduler.js';
+import type { Sleep } from '../../src/channels/schedule/scheduler.js';
 
 export interface ManualTime {
   clock: Clock;

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { createScheduleChannel } from '../../src/schedule/module.js';
-import { SCHEDULE_CHANNEL } from '../../src/schedule/scheduler.js';
+import { createScheduleChannel } from '../../src/channels/schedule/module.js';
+import { SCHEDULE_CHANNEL } from '../../src/channels/schedule/scheduler.js';
 import { stubModelEnv } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';

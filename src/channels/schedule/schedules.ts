@@ -2,7 +2,7 @@
 // start with the entry and the problem named.
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { HardwayError } from '../core/errors.js';
+import { HardwayError } from '../../core/errors.js';
 
 export interface Schedule {
   /** Unique; with the tick's time it is the tick's delivery id, so renaming a schedule forgets what it ran. */

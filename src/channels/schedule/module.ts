@@ -1,6 +1,6 @@
 // Scheduled triggers as a channel module, on when SCHEDULES is set: no routes and no notifier, one background source
 // that starts a thread per tick. Invalid SCHEDULES stop the start. Answers go out through the agent's own tools.
-import type { ChannelModule, OpenedChannel } from '../runtime/channel-module.js';
+import type { ChannelModule, OpenedChannel } from '../../runtime/channel-module.js';
 import { readSchedules } from './schedules.js';
 import { createScheduler, realSleep, SCHEDULE_CHANNEL, type Sleep } from './scheduler.js';
 

@@ -1,9 +1,9 @@
 // One schedule's ticks while the process serves: each due tick starts a thread through the one intake, its delivery
 // id `{name}@{tick ISO time}`, so however many processes fire the same tick the store keeps one thread.
-import type { Clock } from '../core/ids.js';
-import type { ThreadIntake } from '../runtime/intake.js';
-import type { BackgroundSource } from '../runtime/channel-module.js';
-import type { Logger } from '../support/logger.js';
+import type { Clock } from '../../core/ids.js';
+import type { ThreadIntake } from '../../runtime/intake.js';
+import type { BackgroundSource } from '../../runtime/channel-module.js';
+import type { Logger } from '../../support/logger.js';
 import type { Schedule } from './schedules.js';
 import { tickAfter, tickAtOrBefore } from './ticks.js';
 
