@@ -156,6 +156,25 @@ describe.skipIf(!pgUp)('scheduled triggers on one PostgreSQL', () => {
   });
 });
 
+describe('a scheduled thread', () => {
+  it('runs like any thread: the model of the agent reads the message of the schedule and its tools act', async () => {
+    llm.reset();
+    const time = manualTime(new Date('2026-12-07T09:00:00.000Z'));
+    const p = await startProcess(':memory:', time);
+    try {
+      await until(() => ticks(p).length === 1, 'the catch-up tick');
+      llm.script({ intent: 'list_teams' }, { intent: 'done_for_now', message: 'Digest sent.' });
+      await p.container.worker.drain();
+      const [thread] = await scheduledThreads(p.container);
+      expect(thread?.events.map((e) => e.type)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided']);
+      expect(llm.requests[0]?.prompt).toContain(digest.message);
+      expect((await p.container.store.list({ status: 'done', limit: 10 })).threads.map((t) => t.id)).toEqual([thread?.id]);
+    } finally {
+      await p.container.close();
+    }
+  });
+});
+
 describe('SCHEDULES is checked at startup', () => {
   const start = async (schedules: string) =>
     createContainer(readConfig({ DATABASE_URL: ':memory:', ...stubModelEnv(llm), SCHEDULES: schedules }), {
