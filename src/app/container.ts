@@ -122,6 +122,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     store,
     intake: { receive: async (inbound: Inbound) => (built.intake ?? unreachableIntake()).receive(inbound) },
     agent: defaultAgent,
+    agents: agentModules.map((m) => m.name),
     humanIntents,
     ids,
     clock,

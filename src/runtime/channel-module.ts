@@ -55,6 +55,8 @@ export interface ChannelContext {
   intake: ThreadIntake;
   /** The agent a conversation started on the channel is given. */
   agent: string;
+  /** Every registered agent's name, for a channel whose settings name one. */
+  agents?: readonly string[];
   /** Each agent's human intents, by agent name: what a channel reads a thread's status and questions with. */
   humanIntents: (agent: string) => HumanIntents | undefined;
   ids: IdSource;

@@ -70,8 +70,8 @@ const say = async (body: object) => {
 };
 
 describe('registries', () => {
-  it('the registries list the email, SMS, Slack and Linear channels and the Linear Assistant, the assistant first (the default agent)', () => {
-    expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'sms', 'slack', 'linear']);
+  it('the registries list the email, SMS, Slack, Linear and schedule channels and the Linear Assistant, the assistant first (the default agent)', () => {
+    expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'sms', 'slack', 'linear', 'schedule']);
     expect(registeredAgents.map((m) => m.name)).toEqual(['linear-assistant']);
   });
 
