@@ -115,7 +115,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   // Channels are built before the intake they write through (it needs their approver rules); the closure reaches it.
   const built: { intake?: ThreadService; approvers?: Record<string, MayApprove> } = {};
   const people = readPeople(config.env);
-  const routing = readRouting(config.env, channelModules.map((m) => m.name));
+  const routing = readRouting(config.env, channelModules.filter((m) => m.answersPeople !== false).map((m) => m.name));
   const channelContext = {
     env: config.env,
     port: config.port,

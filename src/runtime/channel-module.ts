@@ -84,6 +84,11 @@ export interface ChannelEvents {
 
 export interface ChannelModule {
   readonly name: string;
+  /**
+   * False for a channel whose messages are no person's words (a schedule's tick): the conversation never moves to
+   * it, so nothing a thread owes a person is routed there. Default true.
+   */
+  readonly answersPeople?: boolean;
   readonly events?: ChannelEvents;
   /** The channel for this process, or undefined when its settings do not turn it on; invalid settings throw. */
   open(context: ChannelContext): OpenedChannel | undefined;

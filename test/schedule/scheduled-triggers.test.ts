@@ -173,6 +173,23 @@ describe('a scheduled thread', () => {
       await p.container.close();
     }
   });
+  it('a question it asks is owed to nobody: a tick is no person, so nothing is routed to the schedule', async () => {
+    llm.reset();
+    const time = manualTime(new Date('2026-12-07T09:00:00.000Z'));
+    const p = await startProcess(':memory:', time);
+    try {
+      await until(() => ticks(p).length === 1, 'the catch-up tick');
+      llm.script({ intent: 'request_more_information', message: 'Which team is OPS?' });
+      await p.container.worker.drain();
+      await p.container.worker.sweepNotifications();
+      const [thread] = await scheduledThreads(p.container);
+      expect(thread?.events.map((e) => e.type)).toEqual(['message_received', 'step_decided']);
+      expect((await p.container.store.list({ status: 'awaiting_human', limit: 10 })).threads.map((t) => t.id)).toEqual([thread?.id]);
+      expect(p.logs.filter((l) => l.msg.includes('which is not turned on here'))).toEqual([]);
+    } finally {
+      await p.container.close();
+    }
+  });
 });
 
 describe('SCHEDULES is checked at startup', () => {

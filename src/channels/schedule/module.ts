@@ -7,6 +7,8 @@ import { createScheduler, realSleep, SCHEDULE_CHANNEL, type Sleep } from './sche
 export function createScheduleChannel(options: { sleep: Sleep } = { sleep: realSleep }): ChannelModule {
   return {
     name: SCHEDULE_CHANNEL,
+    // A tick is nobody's words: what a scheduled thread owes a person goes where a person last wrote, if anyone did.
+    answersPeople: false,
     open(deps): OpenedChannel | undefined {
       const schedules = readSchedules(deps.env.SCHEDULES, deps.agents ?? [deps.agent]);
       if (schedules.length === 0) return undefined;
