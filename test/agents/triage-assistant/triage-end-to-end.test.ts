@@ -178,6 +178,18 @@ describe('the Triage Assistant, started by a Linear Issue create webhook', () =>
     expect({ labels: after.labels, priority: after.priority, title: after.title }).toEqual({ labels: [], priority: issue.priority, title: 'The printer on 2 jams (tray 3)' });
   });
 
+  it('an Issue webhook passes the same checks as every Linear webhook: a bad signature or a stale timestamp is refused (401) and starts nothing', async () => {
+    const issue = await newIssue('The coffee machine leaks');
+    const count = (await c.store.list()).threads.length;
+    const body = issueCreated(issue);
+    const headers = { 'content-type': 'application/json', 'linear-delivery': randomUUID() };
+    const forged = await fetch(`${served.base}/webhooks/linear`, { method: 'POST', headers: { ...headers, 'linear-signature': sign(`${body} `) }, body });
+    expect(forged.status).toBe(401);
+    const stale = JSON.stringify({ ...(JSON.parse(body) as object), webhookTimestamp: Date.now() - 10 * 60_000 });
+    expect((await fetch(`${served.base}/webhooks/linear`, { method: 'POST', headers: { ...headers, 'linear-signature': sign(stale) }, body: stale })).status).toBe(401);
+    expect((await c.store.list()).threads.length).toBe(count);
+  });
+
   it('an issue of a team not in TRIAGE_TEAM_KEYS starts no thread', async () => {
     const issue = await newIssue('Ship the new landing page', 'MKT');
     const count = (await c.store.list()).threads.length;
