@@ -7,3 +7,6 @@ import { createStepModel } from '../../llm/step-model.js';
 export function triageAssistantModel(config: LlmConfig): StepModel {
   return createStepModel({ config, call: (thread, o) => b.DetermineTriageStep(thread, o) });
 }
+
+/** BAML's parser alone, on a reply recorded earlier: what the offline eval runs a case's recorded output through. */
+export const parseRecordedTriageReply = (raw: string): unknown => b.parse.DetermineTriageStep(raw);
