@@ -106,7 +106,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
       })
     : undefined;
 
-  const agentContext = { config, linear, clock, ids };
+  const agentContext = { config, linear, clock, ids, threads: store };
   // Every channel's messages read the same in every agent's context, on or off in this process.
   for (const m of agentModules) {
     agents.set(m.name, { definition: withChannelRendering(m.definition(agentContext), channelModules), model: overrides.model ?? m.model(agentContext) });

@@ -24,8 +24,15 @@ const noLinear = bindOperations(() => async () => {
   throw new HardwayError('invalid_state', 'an eval runs no tools');
 });
 
+/** Nor does it read a stored thread. */
+const noThreads = {
+  load: async (): Promise<undefined> => {
+    throw new HardwayError('invalid_state', 'an eval reads no stored thread');
+  },
+};
+
 export function evalAgents(config: AppConfig, modules: AgentList, channels: readonly ChannelModule[], deps: { clock: Clock; ids: IdSource }): Map<string, EvalAgent> {
-  const context = { config, linear: noLinear, ...deps };
+  const context = { config, linear: noLinear, threads: noThreads, ...deps };
   return new Map(
     modules.map((m) => [
       m.name,

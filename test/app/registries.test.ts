@@ -70,9 +70,9 @@ const say = async (body: object) => {
 };
 
 describe('registries', () => {
-  it('the registries list the email, SMS, Slack, Linear and schedule channels and the Linear Assistant, the assistant first (the default agent)', () => {
+  it('the registries list the email, SMS, Slack, Linear and schedule channels, the Linear Assistant first (the default agent), then the Triage Assistant', () => {
     expect(registeredChannels.map((m) => m.name)).toEqual(['email', 'sms', 'slack', 'linear', 'schedule']);
-    expect(registeredAgents.map((m) => m.name)).toEqual(['linear-assistant']);
+    expect(registeredAgents.map((m) => m.name)).toEqual(['linear-assistant', 'triage-assistant']);
   });
 
   it('a listed channel is wired whole: its mount starts threads, its approvers rule, its notifier answers, its sources start and stop', async () => {

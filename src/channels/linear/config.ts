@@ -1,5 +1,6 @@
 // The Linear channel's settings, read from an env-like record with zod: the webhook secret turns it on, the app's
-// OAuth token (or an API key) posts the session's activities, and LINEAR_APPROVERS says who may decide approvals from inside Linear.
+// OAuth token (or an API key) posts the session's activities, LINEAR_APPROVERS says who may decide approvals from inside Linear,
+// and TRIAGE_TEAM_KEYS which teams' new issues the triage agent gets.
 import { z } from 'zod';
 import { commaList, requiredSetting } from '../shared/settings.js';
 import { Secret } from '../shared/secret.js';
@@ -12,6 +13,9 @@ export interface LinearChannelConfig {
   apiUrl: string | undefined;
   /** Linear user ids and emails (lower-cased) who may approve; empty means nobody approves through Linear. */
   approvers: string[];
+  /** Issue `create` webhooks of these team keys (upper-cased) start a thread of `triageAgent`; empty: none do. */
+  triageTeamKeys: string[];
+  triageAgent: string;
 }
 
 
@@ -21,6 +25,8 @@ const schema = z.object({
   LINEAR_API_KEY: z.string().optional(),
   LINEAR_API_URL: z.url({ protocol: /^https?$/, error: 'LINEAR_API_URL must be an http(s) URL' }).optional(),
   LINEAR_APPROVERS: commaList,
+  TRIAGE_TEAM_KEYS: commaList,
+  TRIAGE_AGENT: z.string().trim().min(1).optional(),
 });
 
 export type LinearChannelConfigResult = { ok: true; config: LinearChannelConfig } | { ok: false; problem: string };
@@ -46,6 +52,8 @@ export function readLinearChannelConfig(env: Record<string, string | undefined>)
       credential,
       apiUrl: e.LINEAR_API_URL,
       approvers: e.LINEAR_APPROVERS.map((a) => (a.includes('@') ? a.toLowerCase() : a)),
+      triageTeamKeys: e.TRIAGE_TEAM_KEYS.map((k) => k.toUpperCase()),
+      triageAgent: e.TRIAGE_AGENT ?? 'triage-assistant',
     },
   };
 }

@@ -51,6 +51,7 @@ export const linearChannel: ChannelModule = {
       knowSender: approvers.knowSender,
       logger,
       onStarted: ({ threadId, sessionId }) => activities.started(threadId, sessionId),
+      ...(config.triageTeamKeys.length > 0 ? { triage: { teamKeys: config.triageTeamKeys, agent: config.triageAgent } } : {}),
     });
     return {
       mounts: { '/webhooks/linear': createLinearWebhooks({ intake, config, clock: deps.clock, logger }) },

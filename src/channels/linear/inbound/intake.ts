@@ -1,19 +1,22 @@
 // Turns a verified AgentSessionEvent into at most one intake call. `created` starts the session's thread (the
 // session id is its delivery, so a replayed `created` starts nothing); `prompted` resumes it with the person's words,
 // as a decision when an approver answers a pending approval with approve/deny words; the `stop` signal stops it.
+// An `Issue` `create` of a triaged team starts a thread of the triage agent (./issue-created.ts).
 import type { HumanInput, InputMeaning } from '../../../core/human-input.js';
 import type { ThreadId } from '../../../core/ids.js';
 import type { ThreadIntake } from '../../../runtime/intake.js';
 import type { ThreadStore } from '../../../store/thread-store.js';
 import type { Logger } from '../../../support/logger.js';
 import { DELIVERY_SOURCE, LINEAR_CHANNEL, SESSION_SOURCE, sessionOpening } from '../linear-session.js';
+import { ISSUE_CREATED_SOURCE, issueCreatedOpening, issueTeamKey, type IssueWebhook } from './issue-created.js';
 import type { AgentSessionEvent, LinearUser } from './payloads.js';
 
 export type LinearOutcome =
   | { kind: 'started'; threadId: ThreadId; sessionId: string }
+  | { kind: 'triage_started'; threadId: ThreadId; issue: string }
   | { kind: 'resumed'; threadId: ThreadId; meaning: InputMeaning }
   | { kind: 'duplicate' }
-  | { kind: 'ignored'; reason: 'not_an_agent_session_event' | 'unknown_action' | 'unknown_session' | 'nothing_said' };
+  | { kind: 'ignored'; reason: 'not_an_agent_session_event' | 'unknown_action' | 'unknown_session' | 'nothing_said' | 'team_not_triaged' };
 
 export interface LinearIntakeDeps {
   intake: ThreadIntake;
@@ -24,10 +27,13 @@ export interface LinearIntakeDeps {
   logger: Pick<Logger, 'info' | 'warn'>;
   /** Told of each session that started a thread, after it was written: to post the first `thought`. */
   onStarted?: (started: { threadId: ThreadId; sessionId: string }) => void;
+  /** Which new issues start a thread, and of which agent. */
+  triage?: { teamKeys: readonly string[]; agent: string };
 }
 
 export interface LinearIntake {
   event(event: AgentSessionEvent, deliveryId: string | undefined): Promise<LinearOutcome>;
+  issue(event: IssueWebhook): Promise<LinearOutcome>;
 }
 
 const APPROVE = /^\s*(approve|approved|lgtm)\b[\s.!:,-]*(.*)$/is;
@@ -90,7 +96,26 @@ export function createLinearIntake(deps: LinearIntakeDeps): LinearIntake {
     return { kind: 'resumed', threadId, meaning: outcome.meaning };
   }
 
+  async function issue(event: IssueWebhook): Promise<LinearOutcome> {
+    if (event.action !== 'create') return { kind: 'ignored', reason: 'unknown_action' };
+    const team = issueTeamKey(event);
+    const triage = deps.triage;
+    if (triage === undefined || team === undefined || !triage.teamKeys.includes(team)) return { kind: 'ignored', reason: 'team_not_triaged' };
+    const outcome = await deps.intake.receive({
+      kind: 'start',
+      agent: triage.agent,
+      from: { channel: LINEAR_CHANNEL, ...(event.actor ? { id: event.actor.id } : {}) },
+      opening: issueCreatedOpening(event),
+      // The issue, not the delivery: a redelivery under a new Linear-Delivery id still starts nothing.
+      delivery: { source: ISSUE_CREATED_SOURCE, id: event.data.id },
+    });
+    if (outcome.kind !== 'started') return { kind: 'duplicate' };
+    logger.info({ threadId: outcome.threadId, issue: event.data.identifier }, 'linear issue created a triage thread');
+    return { kind: 'triage_started', threadId: outcome.threadId, issue: event.data.identifier };
+  }
+
   return {
+    issue,
     async event(event, deliveryId) {
       switch (event.action) {
         case 'created':

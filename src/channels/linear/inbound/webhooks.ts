@@ -1,4 +1,5 @@
-// Linear over HTTP, mounted at /webhooks/linear: agent session events from the Linear app's webhook.
+// Linear over HTTP, mounted at /webhooks/linear: agent session events from the Linear app's webhook, and `Issue`
+// data webhooks (a new issue of a triaged team starts the triage agent).
 //
 // The signature is checked over the exact bytes before anything is read, then the signed `webhookTimestamp`; the
 // request only appends through the intake (the worker runs the model later), so Linear gets its answer at once.
@@ -11,6 +12,7 @@ import type { Clock } from '../../../core/ids.js';
 import type { Logger } from '../../../support/logger.js';
 import type { LinearChannelConfig } from '../config.js';
 import type { LinearIntake, LinearOutcome } from './intake.js';
+import { issueWebhookSchema } from './issue-created.js';
 import { agentSessionEventSchema, envelopeSchema, parseJson } from './payloads.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, verifyLinearSignature, verifyWebhookTimestamp } from './signature.js';
 
@@ -53,20 +55,29 @@ export function createLinearWebhooks(deps: LinearWebhookDeps): Hono {
       logger.warn({ problem: fresh.problem }, 'linear webhook refused');
       return failure(c, 401, 'unauthorized', fresh.problem);
     }
+    if (envelope.data.type === 'Issue') {
+      const issue = issueWebhookSchema.safeParse(json);
+      if (!issue.success) return failure(c, 400, 'malformed', 'not an Issue webhook');
+      return answer(c, () => deps.intake.issue(issue.data));
+    }
     if (envelope.data.type !== 'AgentSessionEvent') {
       return c.json({ outcome: { kind: 'ignored', reason: 'not_an_agent_session_event' } satisfies LinearOutcome }, 200);
     }
     const event = agentSessionEventSchema.safeParse(json);
     if (!event.success) return failure(c, 400, 'malformed', 'not an AgentSessionEvent');
+    return answer(c, () => deps.intake.event(event.data, c.req.header(DELIVERY_HEADER) || undefined));
+  });
+
+  async function answer(c: Context, receive: () => Promise<LinearOutcome>): Promise<Response> {
     let outcome: LinearOutcome;
     try {
-      outcome = await deps.intake.event(event.data, c.req.header(DELIVERY_HEADER) || undefined);
+      outcome = await receive();
     } catch (error) {
       logger.error({ error: error instanceof Error ? error.message : String(error) }, 'linear intake failed');
       return failure(c, 503, 'unavailable', 'the event could not be stored; retry later', true);
     }
     return c.json({ outcome }, 200);
-  });
+  }
 
   app.onError((error, c) => {
     logger.error({ error: error.message }, 'linear webhook failed');
