@@ -202,7 +202,7 @@ describe('SCHEDULES is checked at startup', () => {
   it.each([
     ['a bad cron expression', JSON.stringify([{ ...digest, cron: '0 9 * * FUNDAY' }]), 'invalid SCHEDULES:\n✖ invalid cron "0 9 * * FUNDAY": Validation error, cannot resolve alias "fun"\n  → at [0].cron'],
     ['an unknown time zone', JSON.stringify([{ ...digest, timezone: 'Europe/Atlantis' }]), 'invalid SCHEDULES:\n✖ unknown time zone "Europe/Atlantis"\n  → at [0].timezone'],
-    ['an unknown agent', JSON.stringify([{ ...digest, agent: 'nobody' }]), 'invalid SCHEDULES: schedule "weekly-ops-digest" (at 0) names unknown agent "nobody" (known: linear-assistant)'],
+    ['an unknown agent', JSON.stringify([{ ...digest, agent: 'nobody' }]), 'invalid SCHEDULES: schedule "weekly-ops-digest" (at 0) names unknown agent "nobody" (known: linear-assistant, triage-assistant)'],
     ['a missing message', JSON.stringify([{ ...digest, message: undefined }]), 'invalid SCHEDULES:\n✖ Invalid input: expected string, received undefined\n  → at [0].message'],
     ['two schedules with one name', JSON.stringify([digest, digest]), 'invalid SCHEDULES:\n✖ two schedules are named "weekly-ops-digest"\n  → at [1].name'],
     ['an unknown key', JSON.stringify([{ ...digest, maxCatchupHours: 3 }]), 'invalid SCHEDULES:\n✖ Unrecognized key: "maxCatchupHours"\n  → at [0]'],
