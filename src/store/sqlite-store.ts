@@ -13,7 +13,7 @@ import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from 
 import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
-import { lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
+import { LatestPrompts, lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -83,6 +83,7 @@ const notFound = (threadId: ThreadId): HardwayError => new HardwayError('thread_
 class SqliteThreadStore implements ThreadStore {
   readonly kind = 'sqlite';
   private readonly statements = new Map<string, StatementSync>();
+  private readonly latestPrompts = new LatestPrompts();
   /** Writes waiting for the next group commit. */
   private pending: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
 
@@ -329,10 +330,14 @@ class SqliteThreadStore implements ThreadStore {
 
   private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
     if (prompts.length === 0) return;
-    let previous = lastPrompt(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
+    const row = this.get('SELECT seq, sha256 FROM step_prompts WHERE thread_id = ? ORDER BY seq DESC LIMIT 1', threadId);
+    const newest = row ? { seq: int(row, 'seq'), sha256: text(row, 'sha256') } : undefined;
+    let previous = this.latestPrompts.body(threadId, newest) ?? lastPrompt(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
     for (const { seq, body } of prompts) {
       const delta = promptDelta(previous, body);
-      this.run('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES (?, ?, ?, ?, ?)', threadId, seq, delta.prefixLength, delta.tail, sha256(body));
+      const hash = sha256(body);
+      this.run('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES (?, ?, ?, ?, ?)', threadId, seq, delta.prefixLength, delta.tail, hash);
+      this.latestPrompts.remember(threadId, seq, hash, body);
       previous = body;
     }
   }

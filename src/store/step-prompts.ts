@@ -89,3 +89,30 @@ export function promptsBySeq(prompts: readonly SentPrompt[] | undefined, stored:
     })
     .sort((a, b) => a.seq - b.seq);
 }
+
+/**
+ * The newest stored prompt of recently active threads, so an append deltas against it without rebuilding the
+ * thread's whole chain. Trusted only while it is still the thread's newest row (same seq and hash): a rolled-back
+ * append or another process's write changes that, and the chain is rebuilt instead.
+ */
+export class LatestPrompts {
+  private readonly byThread = new Map<string, { seq: number; sha256: string; body: string }>();
+
+  constructor(private readonly max = 512) {}
+
+  /** The body of `newest` (the thread's newest stored row), or undefined when it is not known here. */
+  body(threadId: string, newest: { seq: number; sha256: string } | undefined): string | undefined {
+    if (newest === undefined) return '';
+    const cached = this.byThread.get(threadId);
+    return cached !== undefined && cached.seq === newest.seq && cached.sha256 === newest.sha256 ? cached.body : undefined;
+  }
+
+  remember(threadId: string, seq: number, sha: string, body: string): void {
+    this.byThread.delete(threadId);
+    this.byThread.set(threadId, { seq, sha256: sha, body });
+    if (this.byThread.size > this.max) {
+      const oldest = this.byThread.keys().next().value;
+      if (oldest !== undefined) this.byThread.delete(oldest);
+    }
+  }
+}
