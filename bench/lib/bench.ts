@@ -21,6 +21,7 @@ import { measureInFlight, type InFlightPoint } from './threads-in-flight.js';
 import { measureIntake } from './webhook-intake.js';
 import { measureModelBoundary, type ModelBoundaryOptions, type ModelBoundaryPoint } from './model-boundary.js';
 import { measureInspectorPages, type InspectorPagesOptions, type InspectorPagesPoint } from './inspector-pages.js';
+import { measureScaleOut, scaleOutSystems, type ScaleOutFigure, type ScaleOutOptions } from './scale-out.js';
 
 export interface BenchOptions {
   command: string;
@@ -39,7 +40,9 @@ export interface BenchOptions {
   longThread: LongThreadOptions;
   /** Figure 10: the inspector's thread page of this many events and its list over this many stored threads. */
   inspectorPages: InspectorPagesOptions;
-  /** Run only these figures ('1'…'10'; any of 1–4 runs those four, which come from the same runs); all when absent. */
+  /** Figure 11: `hardway serve` processes on one PostgreSQL (fsync on). */
+  scaleOut: ScaleOutOptions;
+  /** Run only these figures ('1'…'11'; any of 1–4 runs those four, which come from the same runs); all when absent. */
   only?: ReadonlySet<string>;
   /** auto: use the peers if installed; install: install them first when missing; skip: Hardway only. */
   peers: 'auto' | 'install' | 'skip';
@@ -59,6 +62,7 @@ export const fullOptions: Omit<BenchOptions, 'log' | 'command'> = {
   longThread: { steps: 200, early: 10, window: 5, runs: 5, warmup: 1 },
   modelBoundary: { results: [10, 200], calls: 200, warmup: 50 },
   inspectorPages: { threads: 100_000, events: 500, runs: 5 },
+  scaleOut: { processes: [1, 2, 4], inFlight: [50, 100, 200], warmupSec: 4, durationSec: 10, delayMs: 200, poolSize: 10 },
   peers: 'install',
   postgres: true,
 };
@@ -75,6 +79,7 @@ export const quickOptions: Omit<BenchOptions, 'log' | 'command'> = {
   longThread: { steps: 20, early: 10, window: 5, runs: 1, warmup: 0 },
   modelBoundary: { results: [1, 5], calls: 2, warmup: 1 },
   inspectorPages: { threads: 10, events: 20, runs: 1 },
+  scaleOut: { processes: [1, 2], inFlight: [3], warmupSec: 0.5, durationSec: 1.5, delayMs: 200, poolSize: 4 },
   peers: 'auto',
   postgres: true,
 };
@@ -217,6 +222,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       for (const [id, p] of longThread) log(`  ${id}: step ${p.early} ${p.earlyMs.median.toFixed(2)} ms, step ${p.late} ${p.lateMs.median.toFixed(2)} ms (× ${p.growth.toFixed(2)})`);
     }
 
+    // Last: its processes need the whole machine, and the PostgreSQL here is durable (fsync on), unlike figure 6's.
+    let scaleOut: ScaleOutFigure | { unavailable: string } | undefined;
+    if (wanted('11')) {
+      const so = options.scaleOut;
+      if (!options.postgres) scaleOut = { unavailable: 'disabled (--no-postgres)' };
+      else if (findPostgresBinDir() === undefined) scaleOut = { unavailable: 'PostgreSQL server binaries not found (apt-get install postgresql)' };
+      else {
+        log(`figure 11: ${so.processes.join(', ')} \`hardway serve\` processes on one PostgreSQL (fsync on), ${so.inFlight.join(' / ')} threads in flight, model answering in ${so.delayMs} ms`);
+        const durable = await startPostgres({ durable: true });
+        const scaleStub = await startBenchStub(Object.fromEntries(scaleOutSystems(Math.max(...so.processes)).map((s) => [s, 'json-content' as const])));
+        try {
+          scaleOut = await measureScaleOut(durable, scaleStub, so, log);
+        } finally {
+          await scaleStub.close();
+          await durable.stop();
+        }
+      }
+    }
+
     const partial: Omit<BenchReport, 'ratios'> = {
       date: new Date().toISOString().slice(0, 10),
       command: options.command,
@@ -237,6 +261,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         longThread: options.longThread,
         modelBoundary: options.modelBoundary,
         inspectorPages: options.inspectorPages,
+        scaleOut: options.scaleOut,
         ...(options.only ? { only: [...options.only].sort() } : {}),
       },
       figures: {
@@ -252,6 +277,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         longThread: Object.fromEntries(longThread),
         modelBoundary,
         ...(inspectorPages ? { inspectorPages } : {}),
+        ...(scaleOut ? { scaleOut } : {}),
       },
     };
     return { ...partial, ratios: computeRatios(partial) };

@@ -6,6 +6,7 @@ import type { InFlightPoint } from './threads-in-flight.js';
 import type { MachineInfo } from './machine.js';
 import type { ModelBoundaryPoint } from './model-boundary.js';
 import type { InspectorPagesPoint } from './inspector-pages.js';
+import { scaleOutSpeedups, type ScaleOutFigure } from './scale-out.js';
 import type { PromptFigures } from './prompt-tokens.js';
 import { COST_MODEL, describeStepCost, stepCosts } from './step-cost.js';
 import type { Summary } from './stats.js';
@@ -53,6 +54,8 @@ export interface BenchReport {
     modelBoundary?: ModelBoundaryPoint[];
     /** Figure 10, Hardway's alone; absent when not run or without Chromium. */
     inspectorPages?: InspectorPagesPoint;
+    /** Figure 11, Hardway's alone; absent when not run. */
+    scaleOut?: ScaleOutFigure | { unavailable: string };
   };
   ratios: Ratio[];
 }
@@ -224,6 +227,20 @@ export function renderMarkdown(report: BenchReport): string {
         : '–',
     );
   }
+  const so = f.scaleOut;
+  if (so !== undefined && 'unavailable' in so) row('11', 'Scale-out on PostgreSQL', (id) => (id === HARDWAY ? `not measured: ${so.unavailable}` : '–'));
+  else if (so !== undefined) {
+    const levels = [...new Set(so.runs.flatMap((r) => r.points.map((p) => p.inFlight)))].join(' / ');
+    for (const { processes, best, speedup } of scaleOutSpeedups(so)) {
+      const run = so.runs.find((r) => r.processes === processes);
+      const c = best.cpuMsPerThread;
+      row('11', `Threads/s with ${processes} \`hardway serve\` process${processes === 1 ? '' : 'es'} on one PostgreSQL (fsync on; ${so.modelCalls} model calls of ${so.delayMs} ms and an approval per thread; best of ${levels} in flight)`, (id) =>
+        id === HARDWAY
+          ? `${num(best.threadsPerSec)} at ${best.inFlight} in flight (**${num(speedup, 2)}×** 1 process) · p50 ${num(best.latencyMs.p50 / 1000, 2)} s · CPU per thread ${num(c.hardway)} ms Hardway + ${num(c.postgres)} ms PostgreSQL (+ ${num(c.bench)} ms load and stub) · ${num(best.coresBusy, 2)} cores busy · ${run?.checked ?? 0} threads checked, ${run?.handedOff ?? 0} resumed by another process`
+          : '–',
+      );
+    }
+  }
   lines.push('');
   lines.push('Above 1× Hardway is ahead, below 1× the peer is; medians of the same run, (min–max) over repeats.');
   lines.push('');
@@ -252,6 +269,10 @@ function caveats(report: BenchReport): string[] {
   }
   if (report.figures.inspectorPages !== undefined) {
     list.push('Figure 10 serves the inspector from the real app on loopback over SQLite (the list\'s threads are copies of one thread, inserted straight into its tables; the thread page\'s events are messages of ~200 characters): first byte by fetch with the session cookie, DOMContentLoaded and load from Chromium\'s navigation timing in a fresh page each load. Hardway alone: the peers ship no inspector.');
+  }
+  const so = report.figures.scaleOut;
+  if (so !== undefined && !('unavailable' in so)) {
+    list.push(`Figure 11 runs real \`hardway serve\` processes (HTTP intake, lease workers, the Linear Assistant's BAML function and tools over the embedded workspace, logs at info) on one PostgreSQL with fsync and synchronous commit on, DATABASE_POOL_SIZE=${so.poolSize} each. The bench is the load balancer (every launch and approval to the next process in turn) and holds the in-flight count (a finished thread is replaced at once). Every thread is then checked: its model calls never overlap and number exactly the script's (the stub records which process sent each), its events are the script's, once each, and no lease is left. Load generator, stub model, PostgreSQL and every process share this machine's ${report.machine.cores} cores: "cores busy" says when they are all used, and the CPU per thread is what predicts a bigger machine.`);
   }
   const only = report.settings.only;
   if (Array.isArray(only)) list.push(`Only figures ${only.join(', ')} were run (--only).`);

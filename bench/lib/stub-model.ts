@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LONG_MARKER, SEED_MARKER, stepAfter, type ModelStep, type Script } from '../scenarios/email-triage.js';
+import { scaleKey, scaleStepAfter } from '../scenarios/scale-out.js';
 
 export type WireShape = 'json-content' | 'tool-calls';
 
@@ -33,6 +34,10 @@ export interface StubRecord {
   /** The server's own time for this request (reading, parsing, answering), the delay excluded. */
   handledMs: number;
   delayMs: number;
+  /** performance.now() once the answer was written. */
+  answeredAt: number;
+  /** Figure 11's threads: the key in the thread's first message. */
+  threadKey?: string;
   /** The parsed request, kept only while `recordBodies` is on. */
   body?: ChatBody;
 }
@@ -56,24 +61,29 @@ export function contentText(content: ChatMessage['content']): string {
   return '';
 }
 
+/** The bench scenario's scripts, and figure 11's (the real Linear Assistant against the embedded workspace). */
+type StubScript = Script | { kind: 'scale'; key: string };
+
 /** The script a conversation plays, from the markers in its first email. */
-function scriptOf(texts: readonly string[]): Script {
+function scriptOf(texts: readonly string[]): StubScript {
   for (const t of texts) {
     const at = t.indexOf(LONG_MARKER);
     if (at !== -1) return { kind: 'long', steps: Number.parseInt(t.slice(at + LONG_MARKER.length), 10) };
     if (t.includes(SEED_MARKER)) return { kind: 'seed' };
+    const key = scaleKey(t);
+    if (key !== undefined) return { kind: 'scale', key };
   }
   return { kind: 'scenario' };
 }
 
 /** How far along the scenario a conversation is: the number of tool results it holds. */
-function progress(body: ChatBody, shape: WireShape): { toolResults: number; script: Script } {
+function progress(body: ChatBody, shape: WireShape): { toolResults: number; script: StubScript; texts: string[] } {
   const texts = body.messages.map((m) => contentText(m.content));
   const script = scriptOf(texts);
-  if (shape === 'tool-calls') return { toolResults: body.messages.filter((m) => m.role === 'tool').length, script };
+  if (shape === 'tool-calls') return { toolResults: body.messages.filter((m) => m.role === 'tool').length, script, texts };
   // Hardway renders each tool result as a `<intent>_result` tag in the thread.
   const toolResults = texts.reduce((n, t) => n + (t.match(/<\/[a-z_]+_result>/g)?.length ?? 0), 0);
-  return { toolResults, script };
+  return { toolResults, script, texts };
 }
 
 interface Answer {
@@ -194,10 +204,11 @@ export async function startBenchStub(shapes: Readonly<Record<string, WireShape>>
     }
     const body: unknown = JSON.parse(raw);
     if (!isChatBody(body)) throw new Error(`${system}: request without messages`);
-    const { toolResults, script } = progress(body, shape);
+    const { toolResults, script, texts } = progress(body, shape);
     const failed = failedTool(body, shape);
     if (failed !== undefined) errors.push(`${system}: a tool call failed: ${failed}`);
-    const { message, finishReason } = answer(stepAfter(toolResults, script), shape, body);
+    const step = script.kind === 'scale' ? scaleStepAfter(texts.join('\n')) : stepAfter(toolResults, script);
+    const { message, finishReason } = answer(step, shape, body);
     const delayMs = stub.delayMs;
     const parsedAt = performance.now();
     if (delayMs > 0) await sleep(delayMs, closing.signal);
@@ -215,7 +226,15 @@ export async function startBenchStub(shapes: Readonly<Record<string, WireShape>>
       });
     }
     const handledMs = parsedAt - arrivedAt + (performance.now() - resumedAt);
-    records.push({ system, arrivedAt, handledMs, delayMs, ...(stub.recordBodies ? { body } : {}) });
+    records.push({
+      system,
+      arrivedAt,
+      handledMs,
+      delayMs,
+      answeredAt: performance.now(),
+      ...(script.kind === 'scale' ? { threadKey: script.key } : {}),
+      ...(stub.recordBodies ? { body } : {}),
+    });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ const schema = z.object({
   HOST: z.string().min(1).optional(),
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters').optional(),
   DATABASE_URL: z.string().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(1000).default(16),
   WORKER_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
@@ -37,6 +38,8 @@ export interface AppConfig {
   host: string;
   apiToken?: string;
   databaseUrl: string;
+  /** PostgreSQL connections this process may hold; SQLite ignores it. */
+  databasePoolSize: number;
   logLevel: string;
   worker: { concurrency: number; leaseMs: number; pollMs: number; graceMs: number; toolTimeoutMs: number };
   limits: GuardLimits;
@@ -58,6 +61,7 @@ export function readConfig(env: Record<string, string | undefined>): AppConfig {
     host: e.API_TOKEN ? (e.HOST ?? '0.0.0.0') : '127.0.0.1',
     ...(e.API_TOKEN ? { apiToken: e.API_TOKEN } : {}),
     databaseUrl: e.DATABASE_URL ?? '',
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     logLevel: e.LOG_LEVEL,
     worker: { concurrency: e.WORKER_CONCURRENCY, leaseMs: e.WORKER_LEASE_MS, pollMs: e.WORKER_POLL_MS, graceMs: e.WORKER_GRACE_MS, toolTimeoutMs: e.TOOL_TIMEOUT_MS },
     limits: { maxSteps: e.MAX_STEPS, maxConsecutiveErrors: e.MAX_CONSECUTIVE_ERRORS },

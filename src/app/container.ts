@@ -90,7 +90,7 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   // Every write in this process is announced, so the inspector's pages update without reading the database.
   const changes = threadChanges();
   const store = announcingStore(
-    redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact),
+    redactingStore(overrides.store ?? (await openStore({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, ids, clock, humanIntents, upcasters: channelUpcasters(channelModules) })), redact),
     changes,
   );
   const linearHandle = overrides.linear ? { port: overrides.linear, kind: 'override', close: async () => {} } : await openLinear(config.linear);

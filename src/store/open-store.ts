@@ -10,6 +10,8 @@ export const defaultSqlitePath = './data/hardway.sqlite';
 export interface OpenStoreOptions extends StoreDeps {
   /** Empty or absent: the embedded SQLite file at ./data/hardway.sqlite. */
   databaseUrl?: string;
+  /** PostgreSQL only: connections in this process's pool (default 10). */
+  poolSize?: number;
 }
 
 export type StoreLocation = { kind: 'postgres'; url: string } | { kind: 'sqlite'; path: string };
@@ -29,11 +31,11 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): StoreLocation
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<ThreadStore> {
-  const { databaseUrl, ...deps } = options;
+  const { databaseUrl, poolSize, ...deps } = options;
   const location = parseDatabaseUrl(databaseUrl);
   switch (location.kind) {
     case 'postgres':
-      return openPostgresStore({ ...deps, connectionString: location.url });
+      return openPostgresStore({ ...deps, connectionString: location.url, ...(poolSize === undefined ? {} : { poolSize }) });
     case 'sqlite':
       return openSqliteStore({ ...deps, path: location.path });
     default: {

@@ -6,6 +6,7 @@ import { quickOptions, runBench } from '../../bench/lib/bench.js';
 import { peerModules, peersInstalled } from '../../bench/lib/peers.js';
 import { HARDWAY, renderMarkdown } from '../../bench/lib/report.js';
 import { MODEL_STEPS } from '../../bench/scenarios/email-triage.js';
+import { postgresAvailable } from '../support/postgres.js';
 
 const positive = (n: number | undefined) => expect(Number.isFinite(n) && (n ?? 0) > 0, `${n} is a positive number`).toBe(true);
 
@@ -75,6 +76,25 @@ describe('npm run bench, at tiny sizes', () => {
     }
     expect(f.modelBoundary?.[1]?.threadBytes).toBeGreaterThan(f.modelBoundary?.[0]?.threadBytes ?? Infinity);
     expect(table).toContain('| 9 | Model call alone');
+    // Figure 11: real `hardway serve` processes on a durable PostgreSQL, every thread checked one process at a time.
+    const so = f.scaleOut;
+    if (postgresAvailable()) {
+      if (so === undefined || 'unavailable' in so) throw new Error(`figure 11 did not run: ${JSON.stringify(so)}`);
+      expect(so.runs.map((r) => r.processes)).toEqual(quickOptions.scaleOut.processes);
+      for (const run of so.runs) {
+        expect(run.points.map((p) => p.inFlight)).toEqual(quickOptions.scaleOut.inFlight);
+        for (const p of run.points) {
+          positive(p.threadsPerSec);
+          positive(p.cpuMsPerThread.hardway);
+          positive(p.cpuMsPerThread.postgres);
+        }
+        expect(run.checked).toBeGreaterThanOrEqual(run.points.reduce((n, p) => n + p.completed, 0));
+      }
+      expect(table).toContain('| 11 | Threads/s with 2 `hardway serve` processes');
+    } else {
+      console.warn('bench smoke: SKIPPING figure 11 (PostgreSQL server binaries not found)');
+      expect(so).toEqual({ unavailable: expect.stringContaining('PostgreSQL') });
+    }
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 });

@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL cluster for tests: initdb into a temp dir, start on a free 127.0.0.1 port, remove on stop.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,7 +11,14 @@ export interface TestPostgres {
   url: string;
   /** Creates another empty database and returns its URL (one per test keeps tests independent). */
   createDatabase(): Promise<string>;
+  /** The server's pid (its backends are its children): for measuring what the cluster costs in CPU. */
+  postmasterPid(): number | undefined;
   stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  /** fsync and synchronous commit on, as in production (the bench's scale-out figure); off by default for tests. */
+  durable?: boolean;
 }
 
 const serverTools = ['initdb', 'pg_ctl', 'postgres'];
@@ -59,7 +66,7 @@ function run(bin: string, args: string[], asPostgres: boolean): void {
   }
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const binDir = findPostgresBinDir();
   if (binDir === undefined) throw new Error('PostgreSQL server binaries not found');
   const asRoot = process.getuid?.() === 0;
@@ -90,7 +97,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         `-k ${dir}`,
         `-c listen_addresses=127.0.0.1`,
         // Durability is the server's job in production; a test cluster is thrown away.
-        '-c fsync=off -c synchronous_commit=off -c full_page_writes=off',
+        ...(options.durable === true ? [] : ['-c fsync=off -c synchronous_commit=off -c full_page_writes=off']),
         '-c max_connections=300',
       ].join(' ');
       try {
@@ -117,6 +124,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     return {
       url,
       createDatabase,
+      postmasterPid: () => {
+        try {
+          const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+          return Number.isInteger(pid) ? pid : undefined;
+        } catch {
+          return undefined;
+        }
+      },
       stop: async () => {
         process.removeListener('exit', stopNow);
         stopNow();
