@@ -116,6 +116,35 @@ describe.skipIf(!postgresAvailable())('two server processes against one PostgreS
     expect(t.events.map((e) => e.type)).toEqual(['message_received', 'step_decided', 'approval_requested', 'approval_granted', 'tool_succeeded', 'step_decided']);
     expect(JSON.stringify(t.events[4]?.data)).toContain('"type":"completed"');
   }, 120_000);
+
+  it('a process killed mid-step: its lease runs out and the other process finishes the thread, each step once', async () => {
+    llm.reset();
+    llm.script({ delayMs: 20_000, then: { intent: 'done_for_now', message: 'never delivered' } }, { intent: 'list_teams' }, { intent: 'done_for_now', message: 'Listed the teams.' });
+    const url = await pg.createDatabase();
+    const settings = { ...env(url), WORKER_LEASE_MS: '2000' };
+    // Alone at first, so it is the one that claims the thread and hangs in the model call.
+    const doomed = await startServerProcess(settings);
+    let survivor: ServerProcess | undefined;
+    try {
+      const id = await launch(doomed, 'list the teams');
+      await until(async () => llm.requests.length === 1);
+      survivor = await startServerProcess(settings);
+      const live = survivor;
+      await doomed.stop('SIGKILL');
+      // No heartbeat renews the lease now; once it expires the survivor's claim loop takes the thread.
+      await until(async () => (await thread(live, id)).status === 'done');
+      const t = await thread(live, id);
+      expect(t.events.map((e) => e.type)).toEqual(['message_received', 'step_decided', 'tool_succeeded', 'step_decided']);
+      expect(t.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      expect(t.events.at(-1)?.data).toMatchObject({ intent: 'done_for_now', args: { message: 'Listed the teams.' } });
+      // The killed process's call was asked again by the survivor: three requests, and nothing of the first stored.
+      expect(llm.requests).toHaveLength(3);
+      expect(live.logs().some((l) => l.msg === 'thread run ended' && l.thread_id === id)).toBe(true);
+    } finally {
+      await doomed.stop('SIGKILL');
+      await survivor?.stop();
+    }
+  }, 120_000);
 });
 
 describe('SIGTERM during a step', () => {
