@@ -4,18 +4,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearAssistantCases } from '../../src/agents/linear-assistant/prompt-cases.js';
 import { triageAssistantCases } from '../../src/agents/triage-assistant/prompt-cases.js';
 import { readBamlTests } from '../../src/evals/baml-tests.js';
 import { parseEvalCase } from '../../src/evals/eval-case.js';
-import { spawnOwned } from '../support/children.js';
 import { startStubLlm, type StubLlm, type StubRequest } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
+import { runHardway, type CliRun } from './hardway-cli.js';
 import { createIssueStep, runScenario, stepSeq } from './scenario.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let right: StubLlm;
 let wrong: StubLlm;
 let dir: string;
@@ -31,31 +29,16 @@ afterAll(async () => {
 
 const price = { input: 2, cachedInput: 0.5, cacheWrite: 2, output: 8 };
 
-function hardway(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnOwned(process.execPath, ['bin/hardway.js', ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        BAML_LOG: 'error',
-        DATABASE_URL: join(dir, 'hardway.sqlite'),
-        LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
-        LINEAR_SEED_FILE: seedFile,
-        LLM_MAX_RETRIES: '0',
-        LLM_PRICES: JSON.stringify({ right: price, wrong: price }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+function hardway(args: string[]): Promise<CliRun> {
+  return runHardway(args, {
+    DATABASE_URL: join(dir, 'hardway.sqlite'),
+    LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
+    LINEAR_SEED_FILE: seedFile,
+    LLM_MAX_RETRIES: '0',
+    LLM_PRICES: JSON.stringify({ right: price, wrong: price }),
   });
 }
 
-// Both agents' prompt tests: the Linear Assistant's (DetermineNextStep) and the Triage Assistant's (DetermineTriageStep).
 const promptTests = readBamlTests();
 const triageTests = promptTests.filter((t) => t.functionName === 'DetermineTriageStep');
 const recordedFor = (name: string): string | undefined => linearAssistantCases[name]?.recorded ?? triageAssistantCases[name]?.recorded;
