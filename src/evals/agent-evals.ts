@@ -3,6 +3,9 @@
 import { LINEAR_ASSISTANT } from '../agents/linear-assistant/agent.js';
 import { parseRecordedReply } from '../agents/linear-assistant/model.js';
 import { linearAssistantCases, type PromptCase } from '../agents/linear-assistant/prompt-cases.js';
+import { TRIAGE_ASSISTANT } from '../agents/triage-assistant/agent.js';
+import { parseRecordedTriageReply } from '../agents/triage-assistant/model.js';
+import { triageAssistantCases } from '../agents/triage-assistant/prompt-cases.js';
 
 export interface AgentEvals {
   /** Throws when BAML cannot read the reply as a step, as the live call would. */
@@ -14,4 +17,5 @@ export interface AgentEvals {
 
 export const agentEvals: Readonly<Record<string, AgentEvals>> = {
   [LINEAR_ASSISTANT]: { parseRecorded: parseRecordedReply, functionName: 'DetermineNextStep', promptCases: linearAssistantCases },
+  [TRIAGE_ASSISTANT]: { parseRecorded: parseRecordedTriageReply, functionName: 'DetermineTriageStep', promptCases: triageAssistantCases },
 };

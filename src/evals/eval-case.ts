@@ -28,15 +28,21 @@ export const evalCaseSchema = z.strictObject({
   source: z.strictObject({ thread: z.string(), exportedAt: z.string() }),
   /** The thread's events before the step, as stored. The context is rendered from them each time the case runs. */
   events: z.array(storedEventSchema),
-  /** The step the model took on these events when the thread ran. */
-  step: z.strictObject({
-    seq: z.number().int().positive(),
-    intent: z.string().min(1),
-    args: jsonObject,
-    /** The model's reply as it came: the offline mode runs it through the agent's parser again. */
-    raw: z.string(),
-    model: z.string().optional(),
-  }),
+  /** The step the model took on these events when the thread ran: its intent and arguments, or why it was rejected. */
+  step: z
+    .strictObject({
+      seq: z.number().int().positive(),
+      intent: z.string().min(1).optional(),
+      args: jsonObject.optional(),
+      /** The agent refused the reply (no step, an unknown intent, bad arguments): a model must do better here. */
+      rejected: z.string().min(1).optional(),
+      /** The model's reply as it came: the offline mode runs it through the agent's parser again. */
+      raw: z.string(),
+      model: z.string().optional(),
+    })
+    .refine((s) => (s.rejected === undefined ? s.intent !== undefined && s.args !== undefined : s.intent === undefined && s.args === undefined), {
+      message: 'a step has an intent and args, or (a rejected reply) the reason it was rejected, not both',
+    }),
   assert: caseAssertionsSchema,
 });
 export type EvalCase = z.infer<typeof evalCaseSchema>;

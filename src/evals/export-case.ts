@@ -14,11 +14,21 @@ export interface ExportOptions {
   exportedAt: string;
 }
 
-type ModelStep = EventOf<'step_decided'> & { data: { usage: NonNullable<EventOf<'step_decided'>['data']['usage']> } };
+type DecidedStep = EventOf<'step_decided'> & { data: { usage: NonNullable<EventOf<'step_decided'>['data']['usage']> } };
+type ModelStep = DecidedStep | EventOf<'step_rejected'>;
 
-/** Only a step the model took carries its reply; prefetch steps were decided by code. */
+/**
+ * A reply the model gave: a step it took (only those carry the reply; prefetch steps were decided by code), or one
+ * the agent rejected, which keeps its raw reply too.
+ */
 function isModelStep(e: ThreadEvent): e is ModelStep {
-  return e.type === 'step_decided' && e.data.origin === 'model' && e.data.usage !== undefined;
+  return (e.type === 'step_decided' && e.data.origin === 'model' && e.data.usage !== undefined) || e.type === 'step_rejected';
+}
+
+function recordedStep(e: ModelStep): EvalCase['step'] {
+  const model = e.data.usage?.model;
+  const taken = e.type === 'step_decided' ? { intent: e.data.intent, args: e.data.args } : { rejected: e.data.reason };
+  return { seq: e.seq, ...taken, raw: e.type === 'step_decided' ? e.data.usage.raw : e.data.raw, ...(model === undefined ? {} : { model }) };
 }
 
 function jsonData(e: ThreadEvent): JsonObject {
@@ -35,15 +45,19 @@ export function exportCase(thread: Thread, options: ExportOptions): EvalCase {
   }
   const given = options.assert ?? {};
   const asserted = given.intent !== undefined || (given.require?.length ?? 0) > 0 || (given.forbidIntents?.length ?? 0) > 0;
+  const intent = step.type === 'step_decided' ? step.data.intent : undefined;
+  // With no assertion given, a decided step asserts its own intent; a rejected reply asserts only a step the agent
+  // accepts (a reply that does not parse fails as `parse`).
+  const byDefault = intent === undefined ? {} : { intent };
   return {
     version: 1,
-    name: options.name ?? `${thread.id}-${step.seq}-${step.data.intent}`,
+    name: options.name ?? `${thread.id}-${step.seq}-${intent ?? 'rejected'}`,
     agent: thread.agent,
     source: { thread: thread.id, exportedAt: options.exportedAt },
     events: thread.events.filter((e) => e.seq < step.seq).map((e) => ({ id: e.id, seq: e.seq, type: e.type, at: e.at, data: jsonData(e) })),
-    step: { seq: step.seq, intent: step.data.intent, args: step.data.args, raw: step.data.usage.raw, model: step.data.usage.model },
+    step: recordedStep(step),
     assert: {
-      ...(asserted ? (given.intent === undefined ? {} : { intent: given.intent }) : { intent: step.data.intent }),
+      ...(asserted ? (given.intent === undefined ? {} : { intent: given.intent }) : byDefault),
       require: given.require ?? [],
       forbidIntents: given.forbidIntents ?? [],
     },

@@ -187,6 +187,8 @@ export class Worker {
         return;
       }
       const prompts = new SentPrompts();
+      // The run's newest event: when the thread ends failed or escalated, it says why.
+      let newest: ThreadEvent | undefined;
       run = this.options.tracing?.run({ threadId: thread.id, agent: thread.agent });
       const result = await runLoop(
         {
@@ -207,6 +209,7 @@ export class Worker {
             // The loop records no deliveries, so the store cannot call its append a duplicate.
             if (appended.duplicate) throw new HardwayError('invalid_state', `append to ${keeper.lease.threadId} was taken for a duplicate`);
             if (appended.released === true) keeper.released();
+            newest = appended.events.at(-1) ?? newest;
             this.observe(keeper.lease.threadId, appended.events, log);
             return appended.events;
           },
@@ -227,7 +230,9 @@ export class Worker {
       );
       this.failures.delete(keeper.lease.threadId);
       run?.end({ outcome: result.outcome === 'paused' ? result.status : result.outcome });
-      log.info({ outcome: result.outcome, status: result.outcome === 'paused' ? result.status : undefined, iterations: result.iterations }, 'thread run ended');
+      const status = result.outcome === 'paused' ? result.status : undefined;
+      const why = status === 'failed' || status === 'awaiting_human' ? stopReason(newest) : undefined;
+      log.info({ outcome: result.outcome, status, iterations: result.iterations, ...why }, 'thread run ended');
       if (result.outcome === 'paused') await this.notify(keeper.lease.threadId, log);
       this.options.onRun?.(keeper.lease.threadId, result);
     } catch (error) {
@@ -237,7 +242,8 @@ export class Worker {
         this.options.onRun?.(keeper.lease.threadId, { outcome: 'lease_lost' });
         return;
       }
-      log.error({ err: error }, 'thread run failed');
+      // The logger redacts an error's message (it may quote a person): the cause is the short form the thread stores.
+      log.error({ err: error, cause: failureCause(error), ...(HardwayError.isInstance(error) ? { code: error.code, retry: error.retry } : {}) }, 'thread run failed');
       // A run cut short by stop() is not the thread's fault: the next process takes it up at once.
       if (!abort.signal.aborted) backoffMs = await this.afterFailedRun(keeper.lease, agent, error, log);
       this.options.onRun?.(keeper.lease.threadId, { outcome: 'error' });
@@ -326,6 +332,13 @@ export class Worker {
       }
     }
   }
+}
+
+/** Why a thread stopped failed or escalated, from the event that stopped it; nothing when it stopped to ask a person. */
+function stopReason(e: ThreadEvent | undefined): { guard?: string; reason: string } | undefined {
+  if (e?.type === 'escalated') return { guard: e.data.guard, reason: e.data.reason };
+  if (e?.type === 'model_failed' || e?.type === 'thread_failed') return { reason: e.data.reason };
+  return undefined;
 }
 
 /** What went wrong, short and in plain characters: it is stored, and what the store refused must not ride along. */

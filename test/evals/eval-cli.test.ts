@@ -4,17 +4,16 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linearAssistantCases } from '../../src/agents/linear-assistant/prompt-cases.js';
+import { triageAssistantCases } from '../../src/agents/triage-assistant/prompt-cases.js';
 import { readBamlTests } from '../../src/evals/baml-tests.js';
 import { parseEvalCase } from '../../src/evals/eval-case.js';
-import { spawnOwned } from '../support/children.js';
 import { startStubLlm, type StubLlm, type StubRequest } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
+import { runHardway, type CliRun } from './hardway-cli.js';
 import { createIssueStep, runScenario, stepSeq } from './scenario.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let right: StubLlm;
 let wrong: StubLlm;
 let dir: string;
@@ -30,31 +29,20 @@ afterAll(async () => {
 
 const price = { input: 2, cachedInput: 0.5, cacheWrite: 2, output: 8 };
 
-function hardway(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnOwned(process.execPath, ['bin/hardway.js', ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        BAML_LOG: 'error',
-        DATABASE_URL: join(dir, 'hardway.sqlite'),
-        LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
-        LINEAR_SEED_FILE: seedFile,
-        LLM_MAX_RETRIES: '0',
-        LLM_PRICES: JSON.stringify({ right: price, wrong: price }),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+function hardway(args: string[]): Promise<CliRun> {
+  return runHardway(args, {
+    DATABASE_URL: join(dir, 'hardway.sqlite'),
+    LINEAR_WORKSPACE_FILE: join(dir, 'workspace.sqlite'),
+    LINEAR_SEED_FILE: seedFile,
+    LLM_MAX_RETRIES: '0',
+    LLM_PRICES: JSON.stringify({ right: price, wrong: price }),
   });
 }
 
-const promptTests = readBamlTests().filter((t) => t.functionName === 'DetermineNextStep');
+const promptTests = readBamlTests();
+const triageTests = promptTests.filter((t) => t.functionName === 'DetermineTriageStep');
+const recordedFor = (name: string): string | undefined => linearAssistantCases[name]?.recorded ?? triageAssistantCases[name]?.recorded;
+const isTriagePrompt = (request: StubRequest): boolean => request.prompt.includes('You are the Triage Assistant');
 
 // Both report part of each prompt as read from their cache, so the cached column carries a number.
 const cached = { cached_tokens: 128 };
@@ -62,11 +50,15 @@ const cached = { cached_tokens: 128 };
 /** Answers each prompt test with its recorded right answer, and the fridge request by creating the issue. */
 const answersRight = (request: StubRequest) => {
   const test = promptTests.find((t) => request.prompt.includes(t.thread));
-  const recorded = test === undefined ? undefined : linearAssistantCases[test.name]?.recorded;
+  const recorded = test === undefined ? undefined : recordedFor(test.name);
   const content = recorded ?? (request.prompt.includes('restock the fridges') ? createIssueStep : { intent: 'done_for_now', message: 'unexpected prompt' });
   return { content, usage: cached };
 };
-const answersWrong = () => ({ content: { intent: 'request_more_information', message: 'What would you like me to do?' }, usage: cached });
+/** Asks the person back; to the Triage Assistant (which cannot ask) it says it is done, missing the duplicate search. */
+const answersWrong = (request: StubRequest) => ({
+  content: isTriagePrompt(request) ? { intent: 'done_for_now', message: 'Nothing to triage.' } : { intent: 'request_more_information', message: 'What would you like me to do?' },
+  usage: cached,
+});
 
 describe('hardway export and hardway eval', () => {
   const cases = () => join(dir, 'cases');
@@ -130,6 +122,34 @@ describe('hardway export and hardway eval', () => {
     expect(right.scriptErrors).toEqual([]);
   }, 120_000);
 
+  it('eval runs the Triage Assistant prompt tests through its own BAML function; one the model fails is FAIL for that case × model, by the assert name', async () => {
+    right.reset();
+    wrong.reset();
+    const items = promptTests.length;
+    right.script(...Array.from({ length: items }, () => answersRight));
+    wrong.script(...Array.from({ length: items }, () => answersWrong));
+    const none = join(dir, 'no-cases');
+    mkdirSync(none, { recursive: true });
+    const out = await hardway([
+      'eval',
+      '--provider', 'openai-compatible', '--model', 'right', '--base-url', right.baseUrl,
+      '--provider', 'openai-compatible', '--model', 'wrong', '--base-url', wrong.baseUrl,
+      '--cases', none, '--results', join(dir, 'triage-results'), '--concurrency', '2',
+    ]);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(1);
+    expect(triageTests.map((t) => t.name).sort()).toEqual(['ChangedByHumanStops', 'NewIssueSearchesForDuplicatesFirst']);
+    // Each model was sent each Triage test once, with the Triage Assistant's prompt.
+    expect(right.requests.filter(isTriagePrompt)).toHaveLength(triageTests.length);
+    expect(wrong.requests.filter(isTriagePrompt)).toHaveLength(triageTests.length);
+    const lines = out.stdout.split('\n');
+    expect(lines.find((l) => l.startsWith('NewIssueSearchesForDuplicatesFirst '))).toMatch(/ prompt_test +pass {2}\d+ ms .* FAIL searches {2}\d+ ms /);
+    expect(lines.find((l) => l.startsWith('ChangedByHumanStops '))).toMatch(/ prompt_test +pass {2}\d+ ms .* pass {2}\d+ ms /);
+    expect(out.stdout).toContain('NewIssueSearchesForDuplicatesFirst × wrong (openai-compatible): searches: searches does not hold for done_for_now');
+    expect(out.stdout).not.toMatch(/(NewIssueSearchesForDuplicatesFirst × right|ChangedByHumanStops × )/);
+    expect(right.scriptErrors).toEqual([]);
+  }, 120_000);
+
   it('eval --offline: the recorded replies through the parser and the assertions, no model asked; exit 0', async () => {
     right.reset();
     const results = join(dir, 'offline-results');
@@ -138,6 +158,7 @@ describe('hardway export and hardway eval', () => {
     expect(out.code).toBe(0);
     expect(out.stdout.split('\n')[0]).toMatch(/^case\s+kind\s+offline \(recorded\)$/);
     expect(out.stdout).toMatch(/^fridge +case +pass$/m);
+    for (const t of triageTests) expect(out.stdout).toMatch(new RegExp(`^${t.name} +prompt_test +pass$`, 'm'));
     expect(out.stdout).toContain(`${1 + promptTests.length}/${1 + promptTests.length} passed (100.0%)  recorded replies, no model calls`);
     expect(right.requests).toHaveLength(0);
     expect(existsSync(results)).toBe(true);

@@ -18,9 +18,10 @@ export function scriptScenario(llm: StubLlm): void {
   llm.script({ intent: 'list_teams' }, createIssueStep, { intent: 'done_for_now', message: 'Created OPS-42, Restock the fridges, assigned to Austin.' });
 }
 
-export async function runScenario(llm: StubLlm, env: Record<string, string> = {}): Promise<{ id: ThreadId; thread: Thread }> {
+/** `script` gives the model's replies: the scenario's three by default. */
+export async function runScenario(llm: StubLlm, env: Record<string, string> = {}, script: (llm: StubLlm) => void = scriptScenario): Promise<{ id: ThreadId; thread: Thread }> {
   llm.reset();
-  scriptScenario(llm);
+  script(llm);
   const c = await createContainer(readConfig({ DATABASE_URL: ':memory:', ...stubModelEnv(llm), PREFETCH_TTL_MS: '0', ...env }), { logger: silentLogger, linear: await testWorkspace() });
   try {
     const id = await c.service.launch({ message: request, from: 'alex@company.com', channel: 'cli' });
