@@ -28,6 +28,20 @@ export const redactPaths = [
   '*.text',
 ];
 
+/**
+ * pino's error serializer, with the error's message taken out of its stack too: `message` is redacted by path, and
+ * the stack's first line repeats it (a parse error may quote what a person wrote).
+ */
+export function serializeError(error: unknown): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error as Error);
+  if (typeof serialized !== 'object' || serialized === null) return serialized;
+  const { message, stack } = serialized as { message?: unknown; stack?: unknown };
+  if (typeof message === 'string' && message !== '' && typeof stack === 'string') {
+    return { ...serialized, stack: stack.split(message).join('[redacted]') };
+  }
+  return serialized;
+}
+
 export interface LoggerOptions {
   level?: string;
   pretty?: boolean;
@@ -42,6 +56,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const settings = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: serializeError },
     ...(options.redact ? { hooks: { streamWrite: options.redact } } : {}),
     ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } } : {}),
   };
