@@ -2,7 +2,7 @@
 // by SMS from the same person's phone, its approval posted to the Slack approvals channel and clicked there by an
 // approver (an approver by the email rule, mapped to their Slack id through PEOPLE), the issue created once in the
 // Linear double, and the final answer sent by SMS. Real signatures on every webhook; every double records what it got.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
@@ -14,6 +14,7 @@ import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { rawMail, trustedPass } from '../email/support/mail.js';
 import { secrets, testEnv } from '../email/support/harness.js';
+import { linearWebhookPoster, sessionCreated } from '../support/linear-webhooks.js';
 import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startSlackApi, type SlackApi } from '../support/slack-api.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp-receiver.js';
@@ -31,7 +32,8 @@ const authToken = 'twilio-test-auth-token-x';
 const publicUrl = 'https://hardway.test';
 const ours = '+15550000001';
 
-const alice = { name: 'alice', email: 'alice@example.com', slack: 'U0ALICE', phone: '+15551230000' };
+const LINEAR_WEBHOOK_SECRET = 'lin_wh_cross_0123456789abcdef';
+const alice = { name: 'alice', email: 'alice@example.com', slack: 'U0ALICE', phone: '+15551230000', linear: '4a1c6d2e-8b3f-4e5a-9c7d-0f1e2d3c4b5a' };
 const boss = { name: 'boss', email: 'boss@example.com', slack: 'U0BOSS' };
 
 let llm: StubLlm;
@@ -68,6 +70,7 @@ beforeAll(async () => {
     TWILIO_API_URL: twilio.url,
     PEOPLE: JSON.stringify([alice, boss]),
     ...linearDoubleEnv(linear),
+    LINEAR_WEBHOOK_SECRET,
   });
   c = await createContainer(config, { logger: silentLogger });
   served = await listen(c);
@@ -310,4 +313,38 @@ it('a reply written in Slack, under the approval message, moves the conversation
   expect(smtp.messages).toHaveLength(before.mails);
   expect(twilio.sent).toHaveLength(before.sms);
   expect(trail(await events(threadId)).slice(-2)).toEqual([`human_replied slack ${alice.slack}`, `message_sent slack ${APPROVALS}`]);
+});
+
+it('started in a Linear session, answered by SMS: the session still gets the actions, the questions and the answer go by SMS', async () => {
+  llm.script(
+    { intent: 'request_more_information', message: 'Which floor is the fridge on?' },
+    { intent: 'list_teams' },
+    { intent: 'request_more_information', message: 'Which kitchen on the 3rd floor?' },
+    { intent: 'done_for_now', message: 'Noted: the east kitchen on the 3rd floor.' },
+  );
+  const sessionId = randomUUID();
+  const smsBefore = twilio.sent.length;
+  const postLinear = linearWebhookPoster(() => base, LINEAR_WEBHOOK_SECRET);
+  const started = await postLinear(sessionCreated(sessionId, { id: alice.linear, name: 'Alice', email: alice.email }, { comment: '@assistant restock the fridge' }));
+  expect(started.status).toBe(200);
+  const { outcome } = (await started.json()) as { outcome: { kind: string; threadId: ThreadId } };
+  expect(outcome.kind).toBe('started');
+  await c.worker.drain();
+  const session = () => linear.activities.bySession(sessionId).map((a) => a.content);
+  expect(session().at(-1)).toEqual({ type: 'elicitation', body: 'Which floor is the fridge on?' });
+
+  // Her phone is hers through PEOPLE: the SMS answers the Linear thread, and the conversation moves to SMS.
+  expect((await postSms(alice.phone, '3rd')).status).toBe(200);
+  await c.worker.drain();
+  expect((await twilio.waitFor(smsBefore + 1))[smsBefore]).toMatchObject({ to: alice.phone, body: 'Which kitchen on the 3rd floor?' });
+  expect((await postSms(alice.phone, 'East')).status).toBe(200);
+  await c.worker.drain();
+  expect((await twilio.waitFor(smsBefore + 2))[smsBefore + 1]).toMatchObject({ to: alice.phone, body: 'Noted: the east kitchen on the 3rd floor.' });
+
+  // The session keeps the record of the work (the lookup's action) but gets neither the second question nor the answer.
+  expect(session().map((a) => a['type'])).toEqual(['thought', 'elicitation', 'action']);
+  const all = await events(outcome.threadId);
+  const notified = all.flatMap((e) => (e.type === 'message_sent' ? [`${e.data.channel} ${all.find((x) => x.id === e.data.inResponseTo)?.type ?? '?'}`] : []));
+  expect(notified[0]).toBe('linear step_decided');
+  expect([...notified].sort()).toEqual(['linear step_decided', 'linear tool_succeeded', 'sms step_decided', 'sms step_decided']);
 });

@@ -1,13 +1,14 @@
 // The Linear channel through the whole program: signed AgentSessionEvent webhooks over real HTTP into the Hono app
 // on a real port, the worker running the scripted stub model, and the session's activities posted to the Linear
 // double, which checks every document against Linear's schema and records the activities per session.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STOPPED_RESPONSE } from '../../src/channels/linear/outbound/activity-content.js';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { silentLogger } from '../../src/support/logger.js';
+import { linearWebhookPoster, sessionCreated, sessionPrompted, signLinear } from '../support/linear-webhooks.js';
 import { linearDoubleEnv, listen, stubModelEnv, type Listening } from '../support/program.js';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
@@ -54,73 +55,10 @@ beforeEach(async () => {
   llm.reset();
 });
 
-const sign = (body: string, secret = WEBHOOK_SECRET): string => createHmac('sha256', secret).update(body).digest('hex');
-
-interface PostOptions {
-  signature?: string | null;
-  delivery?: string;
-}
-
-async function post(body: string, options: PostOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'linear-event': 'AgentSessionEvent' };
-  if (options.signature !== null) headers['linear-signature'] = options.signature ?? sign(body);
-  headers['linear-delivery'] = options.delivery ?? randomUUID();
-  return fetch(`${base}/webhooks/linear`, { method: 'POST', headers, body });
-}
-
-function created(sessionId: string, fields: { timestamp?: number; comment?: string } = {}): string {
-  return JSON.stringify({
-    type: 'AgentSessionEvent',
-    action: 'created',
-    createdAt: new Date().toISOString(),
-    organizationId: 'org-1',
-    oauthClientId: 'oauth-1',
-    appUserId: 'app-user-1',
-    webhookId: 'webhook-1',
-    webhookTimestamp: fields.timestamp ?? Date.now(),
-    agentSession: {
-      id: sessionId,
-      type: 'commentThread',
-      status: 'pending',
-      appUserId: 'app-user-1',
-      organizationId: 'org-1',
-      createdAt: new Date().toISOString(),
-      updatedAt: new Date().toISOString(),
-      creator: ALEX,
-      issue: {
-        id: 'issue-1',
-        identifier: 'OPS-42',
-        title: 'The fridge is empty',
-        description: 'Nobody restocked it since Monday.',
-        url: 'https://linear.app/acme/issue/OPS-42',
-        teamId: 'team-1',
-        team: { id: 'team-1', key: 'OPS', name: 'Operations' },
-      },
-      comment: { id: 'comment-1', body: fields.comment ?? '@assistant which teams could own this?' },
-    },
-    promptContext: '<issue identifier="OPS-42"><title>The fridge is empty</title></issue>',
-  });
-}
-
-function prompted(sessionId: string, user: typeof ALEX, content: { body?: string; signal?: 'stop' }): string {
-  return JSON.stringify({
-    type: 'AgentSessionEvent',
-    action: 'prompted',
-    createdAt: new Date().toISOString(),
-    organizationId: 'org-1',
-    appUserId: 'app-user-1',
-    webhookTimestamp: Date.now(),
-    agentSession: { id: sessionId, status: 'active', creator: ALEX },
-    agentActivity: {
-      id: randomUUID(),
-      agentSessionId: sessionId,
-      content: { type: 'prompt', body: content.body ?? '' },
-      ...(content.signal ? { signal: content.signal } : {}),
-      user,
-      userId: user.id,
-    },
-  });
-}
+const sign = (body: string, secret = WEBHOOK_SECRET): string => signLinear(body, secret);
+const post = linearWebhookPoster(() => base, WEBHOOK_SECRET);
+const created = (sessionId: string, fields: { timestamp?: number; comment?: string } = {}): string => sessionCreated(sessionId, ALEX, fields);
+const prompted = (sessionId: string, user: typeof ALEX, content: { body?: string; signal?: 'stop' }): string => sessionPrompted(sessionId, ALEX, user, content);
 
 async function outcomeOf(res: Response): Promise<{ kind: string; threadId?: ThreadId; meaning?: string }> {
   expect(res.status).toBe(200);
