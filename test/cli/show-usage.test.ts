@@ -2,7 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import type { ThreadEvent } from '../../src/core/events.js';
@@ -11,11 +10,10 @@ import { stepUsages, usageTotals } from '../../src/core/usage-totals.js';
 import { describeEvent, describeTotals } from '../../src/cli/format.js';
 import { createContainer } from '../../src/app/container.js';
 import { silentLogger } from '../../src/support/logger.js';
-import { spawnOwned } from '../support/children.js';
+import { runHardway, type CliRun } from '../support/hardway-cli.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 let llm: StubLlm;
 let dir: string;
 
@@ -39,20 +37,7 @@ const env = (): Record<string, string> => ({
   PREFETCH_TTL_MS: '0',
 });
 
-function show(id: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawnOwned(process.execPath, ['bin/hardway.js', 'show', id], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BAML_LOG: 'error', ...env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const show = (id: string): Promise<CliRun> => runHardway(['show', id], env());
 
 describe('hardway show', () => {
   it('shows cached and written tokens and the cost of each step, and the totals', async () => {

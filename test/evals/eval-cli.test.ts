@@ -11,7 +11,7 @@ import { readBamlTests } from '../../src/evals/baml-tests.js';
 import { parseEvalCase } from '../../src/evals/eval-case.js';
 import { startStubLlm, type StubLlm, type StubRequest } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
-import { runHardway, type CliRun } from './hardway-cli.js';
+import { runHardway, type CliRun } from '../support/hardway-cli.js';
 import { createIssueStep, runScenario, stepSeq } from './scenario.js';
 
 let right: StubLlm;

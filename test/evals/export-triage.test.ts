@@ -15,7 +15,7 @@ import { silentLogger } from '../../src/support/logger.js';
 import { stubModelEnv } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm, type StubRequest } from '../support/stub-llm.js';
 import { seedFile, testWorkspace } from '../support/workspace.js';
-import { runHardway } from './hardway-cli.js';
+import { runHardway } from '../support/hardway-cli.js';
 
 let llm: StubLlm;
 let dir: string;
