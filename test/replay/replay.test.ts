@@ -17,6 +17,7 @@ import type { DivergenceReport } from '../../src/replay/divergence.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { threadPart } from '../loop/harness.js';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
+import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
@@ -49,13 +50,17 @@ beforeEach(async () => {
   notified.length = 0;
   workspace = createLocalWorkspace({ file: ':memory:', seedFile });
   linear = await startLinearDouble({ workspace });
-  c = await createContainer(readConfig(env()), {
+  c = await openContainer(':memory:');
+});
+
+function openContainer(databaseUrl: string): Promise<Container> {
+  return createContainer(readConfig(env({ DATABASE_URL: databaseUrl })), {
     logger: silentLogger,
     linear: createSdkLinear({ apiKey: linear.apiKey, apiUrl: linear.url, retries: 0 }),
     // Stands for every channel: whoever a paused thread would reach.
     notifiers: [{ notify: async (thread) => void notified.push(thread.id) }],
   });
-});
+}
 afterEach(async () => {
   await c.close();
   expect(linear.invalidRequests()).toEqual([]);
@@ -296,5 +301,35 @@ describe('hardway replay', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!postgresAvailable())('replay on PostgreSQL', () => {
+  let postgres: TestPostgres | undefined;
+  beforeAll(async () => {
+    postgres = await startPostgres();
+  }, 60_000);
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  it('forks from the middle, runs in dry run, stores the fork’s prompts and reads its report again, as on SQLite', async () => {
+    if (postgres === undefined) throw new Error('PostgreSQL did not start');
+    await c.close();
+    c = await openContainer(await postgres.createDatabase());
+    expect(c.store.kind).toBe('postgres');
+    const original = await originalThread();
+    const sentBefore = mutationsSent();
+    other.script(
+      { intent: 'create_issue', issue: { title: 'Restock the beer fridge', team_id: OPS, assignee_id: AUSTIN } },
+      { intent: 'request_more_information', message: 'Which fridge?' },
+    );
+    const started = await c.replayer.start({ threadId: original.id, fromSeq: original.middle, model: otherModel() });
+    const report = await started.finished;
+    expect(mutationsSent()).toBe(sentBefore);
+    expect(report).toMatchObject({ original: { threadId: original.id, steps: 2 }, replay: { threadId: started.forkId, status: 'awaiting_human', steps: 2 }, divergedAt: 1 });
+    expect((await c.store.stepPrompts(started.forkId)).map((p) => p.body)).toEqual(other.requests.map((r) => r.rawBody));
+    expect(await c.replayer.report(started.forkId)).toEqual(report);
+    expect((await load(original.id)).events).toEqual(original.events);
   });
 });
