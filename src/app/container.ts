@@ -14,6 +14,7 @@ import type { LinearPort } from '../linear/linear-port.js';
 import { readLlmConfig } from '../llm/config.js';
 import { Replayer } from '../replay/replayer.js';
 import { createApp } from '../server/app.js';
+import { watchOtherWriters } from '../server/ui/other-writers.js';
 import { announcingStore, threadChanges } from '../server/ui/thread-changes.js';
 import type { HealthCheck } from '../server/routes/health.js';
 import { openStore } from '../store/open-store.js';
@@ -68,8 +69,10 @@ export interface Container {
   app: Hono;
   /** What each channel turned on by its settings contributed, by channel name. */
   channels: ReadonlyMap<string, OpenedChannel>;
-  /** The channels' background sources (IMAP): `serve` starts them, `close` stops them. */
+  /** The channels' background sources (IMAP, schedules): `serve` starts them, `close` stops them. */
   sources: readonly BackgroundSource[];
+  /** Reads what other processes wrote, so the inspector's live pages hear them: `serve` starts it. */
+  otherWriters: BackgroundSource;
   close(): Promise<void>;
 }
 
@@ -138,6 +141,8 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
   }
   const opened = [...channels.values()];
   const sources = opened.flatMap((c) => c.sources);
+  // What other processes write to the same store, for the inspector's live pages.
+  const otherWriters = watchOtherWriters(store, changes, { logger });
   const approvers = approversAcross(Object.assign({}, ...opened.map((c) => c.approvers), overrides.approvers), people);
   built.approvers = approvers;
   const unrouted = createUnroutedNotifier({
@@ -239,8 +244,10 @@ export async function createContainer(config: AppConfig, overrides: ContainerOve
     app,
     channels,
     sources,
+    otherWriters,
     async close() {
       changes.close();
+      await otherWriters.stop();
       for (const source of sources) await source.stop();
       await worker.stop();
       await replayer.idle();

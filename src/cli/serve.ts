@@ -17,6 +17,7 @@ export async function serve(config: AppConfig): Promise<void> {
   });
   c.worker.start();
   for (const source of c.sources) source.start();
+  c.otherWriters.start();
 
   let stopping = false;
   const stop = (signal: keyof typeof exitCodeOnSecondSignal) => {
