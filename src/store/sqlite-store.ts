@@ -325,7 +325,8 @@ class SqliteThreadStore implements ThreadStore {
   }
 
   private insertTerms(threadId: ThreadId, events: readonly NewEvent[]): void {
-    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
+    const terms = [...new Set(events.flatMap(searchTerms))];
+    if (terms.length > 0) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) SELECT value, ? FROM json_each(?)', threadId, JSON.stringify(terms));
   }
 
   private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
