@@ -180,6 +180,17 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         await expect(store.stepPrompt(id, 2)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
       });
 
+      it('keeps the hash the sender gave (no second hash of the body) and still checks it on read (#15 perf)', async () => {
+        const id = await newThread();
+        const [given, wrong] = [decided('list_teams'), decided('list_teams')];
+        await store.append(id, [given], { expectedSeq: 1, prompts: [{ eventId: given.id, body: prompts[0]!, sha256: sha(prompts[0]!) }] });
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[0], sha256: sha(prompts[0]!) });
+        // A hash that is not the body's is stored as given, so the read refuses the prompt instead of vouching for it.
+        await store.append(id, [wrong], { expectedSeq: 2, prompts: [{ eventId: wrong.id, body: prompts[1]!, sha256: sha('another body') }] });
+        await expect(store.stepPrompt(id, 3)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[0] });
+      });
+
       it('loading a thread never reads the prompts', async () => {
         const id = await newThread();
         const step = decided('list_teams');
