@@ -120,8 +120,9 @@ export function compactionFor(
   meter: TokenMeter = new TokenMeter(),
 ): ContextCompacted | undefined {
   const max = budget.maxTokens;
-  // Every token covers at least one byte of UTF-8, and a UTF-16 unit at most three.
-  if (prompt.length * 3 <= max || utf8Length(prompt) <= max) return undefined;
+  // Every token covers at least one byte of UTF-8, and a UTF-16 unit at most three. A prompt has at least as many
+  // UTF-8 bytes as UTF-16 units, so one longer than the budget is not walked byte by byte only to learn that.
+  if (prompt.length * 3 <= max || (prompt.length <= max && utf8Length(prompt) <= max)) return undefined;
   if (meter.count(prompt) <= max * ESTIMATE_MARGIN) return undefined;
   const tokensBefore = countTokens(prompt);
   meter.set(prompt, tokensBefore);

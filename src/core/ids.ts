@@ -1,5 +1,5 @@
 // Branded, prefixed identifiers: a thread id can never be passed where a call id is expected.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 declare const brand: unique symbol;
 export type Brand<T, B extends string> = T & { readonly [brand]: B };
@@ -20,8 +20,15 @@ export interface IdSource {
 
 const compact = (): string => randomUUID().replaceAll('-', '');
 
+/**
+ * 32 hex digits like `compact`, but the first 12 are the creation time in ms: a new thread's rows in keys that lead
+ * with its id (each search term's threads, above all) land at the end of the key's range instead of on a random
+ * page, so a commit writes one page per term instead of one per term and thread. 80 random bits keep it unique.
+ */
+const timeOrdered = (): string => Date.now().toString(16).padStart(12, '0').slice(-12) + randomBytes(10).toString('hex');
+
 export const randomIds: IdSource = {
-  threadId: () => (prefixes.ThreadId + compact()) as ThreadId,
+  threadId: () => (prefixes.ThreadId + timeOrdered()) as ThreadId,
   eventId: () => (prefixes.EventId + compact()) as EventId,
   callId: () => (prefixes.CallId + compact()) as CallId,
   claimToken: () => (prefixes.ClaimToken + compact()) as ClaimToken,

@@ -2,14 +2,12 @@
 // OpenAI's `model` and `choices[].finish_reason`, Anthropic's `model` and `stop_reason`.
 import { z } from 'zod';
 import type { ModelReply } from '../core/agent.js';
-import { replyJson } from './provider-usage.js';
 
 const openAiReply = z.looseObject({ model: z.string().optional(), choices: z.array(z.looseObject({ finish_reason: z.string().nullish() })) });
 const anthropicReply = z.looseObject({ model: z.string().optional(), stop_reason: z.string().nullish() });
 
-/** Undefined when the body is not JSON or is neither provider's shape (a stream, say). */
-export function providerReply(body: string | undefined): ModelReply | undefined {
-  const json = replyJson(body);
+/** Undefined when the reply (as `replyJson` parsed it) is neither provider's shape (a stream, say). */
+export function providerReply(json: unknown): ModelReply | undefined {
   if (json === undefined) return undefined;
   const openai = openAiReply.safeParse(json);
   if (openai.success) {

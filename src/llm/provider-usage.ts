@@ -30,9 +30,8 @@ const anthropicUsage = z.looseObject({
   }),
 });
 
-/** Undefined when the body is not JSON or carries neither provider's usage (a stream, a local server's own shape). */
-export function providerUsage(body: string | undefined): ProviderUsage | undefined {
-  const json = replyJson(body);
+/** Undefined when the reply (as `replyJson` parsed it) carries neither provider's usage (a stream, a local server's own shape). */
+export function providerUsage(json: unknown): ProviderUsage | undefined {
   if (json === undefined) return undefined;
   const anthropic = anthropicUsage.safeParse(json);
   if (anthropic.success) {
@@ -50,7 +49,7 @@ export function providerUsage(body: string | undefined): ProviderUsage | undefin
   return undefined;
 }
 
-/** A reply body as JSON; undefined when there is none or it is not JSON (a stream, an HTML error page). */
+/** A reply body as JSON, parsed once for `providerUsage` and `providerReply`; undefined when there is none or it is not JSON (a stream, an HTML error page). */
 export function replyJson(body: string | undefined): unknown {
   if (body === undefined) return undefined;
   try {

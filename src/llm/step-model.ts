@@ -12,7 +12,7 @@ import type { LlmConfig } from './config.js';
 import { cacheParts } from './cache-parts.js';
 import { defaultPrices, priceOf, stepCost } from './prices.js';
 import { providerReply } from './provider-reply.js';
-import { providerUsage } from './provider-usage.js';
+import { providerUsage, replyJson } from './provider-usage.js';
 
 export interface BamlCallOptions {
   clientRegistry: ClientRegistry;
@@ -109,10 +109,10 @@ export function createStepModel(options: StepModelOptions): StepModel {
   const withBreakpoints = config.provider === 'anthropic' ? options.callWithBreakpoints : undefined;
   const call: BamlStepFunction = withBreakpoints === undefined ? options.call : (context, o) => withBreakpoints(cacheParts(context), o);
 
-  const usageFrom = (collector: Collector, startedAt: number, raw: string | null, request: { sha256: string } | undefined): StepUsage => {
+  const usageFrom = (collector: Collector, startedAt: number, raw: string | null, request: { sha256: string } | undefined, replied: unknown): StepUsage => {
     const log = collector.last;
     // The reply body has the cache counts the Collector lacks; the Collector's figures stand in for a body without.
-    const reported = providerUsage(replyText(collector));
+    const reported = providerUsage(replied);
     const tokens = {
       inputTokens: reported?.inputTokens ?? log?.usage.inputTokens ?? null,
       outputTokens: reported?.outputTokens ?? log?.usage.outputTokens ?? null,
@@ -132,8 +132,9 @@ export function createStepModel(options: StepModelOptions): StepModel {
   /** Usage, the request sent and what the reply said of itself, for an outcome the model answered. */
   const answered = (collector: Collector, startedAt: number, raw: string | null): { usage: StepUsage; sent?: SentRequest; reply?: ModelReply } => {
     const request = sentRequest(collector);
-    const reply = providerReply(replyText(collector));
-    return { usage: usageFrom(collector, startedAt, raw, request), ...(request ? { sent: { body: request.body } } : {}), ...(reply ? { reply } : {}) };
+    const replied = replyJson(replyText(collector));
+    const reply = providerReply(replied);
+    return { usage: usageFrom(collector, startedAt, raw, request, replied), ...(request ? { sent: { body: request.body } } : {}), ...(reply ? { reply } : {}) };
   };
 
   const attempt = async (context: string, signal: AbortSignal, timeoutMs: number): Promise<Attempt> => {

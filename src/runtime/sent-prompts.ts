@@ -21,7 +21,8 @@ export class SentPrompts {
     return events.flatMap((event) => {
       const sha = shaOf(event);
       const body = sha === undefined ? undefined : this.bySha.get(sha);
-      return body === undefined ? [] : [{ eventId: event.id, body }];
+      // The key is the body's hash (the model boundary's, of the bytes sent): the store keeps it instead of rehashing.
+      return body === undefined || sha === undefined ? [] : [{ eventId: event.id, body, sha256: sha }];
     });
   }
 

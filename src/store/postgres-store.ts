@@ -12,7 +12,7 @@ import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from 
 import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, timestamp, toEvent, toSummary, type Row } from './rows.js';
 import { postgresSchema } from './schema-postgres.js';
-import { LatestPrompts, lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
+import { LatestPrompts, lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -391,14 +391,13 @@ async function promptRows(c: Pool | PoolClient, threadId: ThreadId, uptoSeq: num
 }
 
 /** Each as a delta against the one before it; the thread row lock keeps two appends from deltaing against one. */
-async function insertPrompts(c: PoolClient, latest: LatestPrompts, threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): Promise<void> {
+async function insertPrompts(c: PoolClient, latest: LatestPrompts, threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string; sha256: string }>): Promise<void> {
   if (prompts.length === 0) return;
   const [row] = await rows(c, 'SELECT seq, sha256 FROM step_prompts WHERE thread_id = $1 ORDER BY seq DESC LIMIT 1', [threadId]);
   const newest = row ? { seq: int(row, 'seq'), sha256: text(row, 'sha256') } : undefined;
   let previous = latest.body(threadId, newest) ?? lastPrompt(await promptRows(c, threadId, 2 ** 31 - 1));
-  for (const { seq, body } of prompts) {
+  for (const { seq, body, sha256: hash } of prompts) {
     const delta = promptDelta(previous, body);
-    const hash = sha256(body);
     await c.query('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES ($1, $2, $3, $4, $5)', [
       threadId, seq, delta.prefixLength, delta.tail, hash,
     ]);

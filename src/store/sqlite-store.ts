@@ -13,7 +13,7 @@ import { assertClaimOptions, assertLeaseHeld, assertLeaseMs, expiryAfter } from 
 import { listQuery, listTerms, rarestTerm, termCountSql } from './list-query.js';
 import { cachedStatus, int, optionalText, text, toEvent, toSummary, type Row } from './rows.js';
 import { sqliteSchema } from './schema-sqlite.js';
-import { LatestPrompts, lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, sha256, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
+import { LatestPrompts, lastPrompt, promptDelta, promptsBySeq, reconstruct, reconstructAll, toPromptRow, type PromptRow, type StoredPrompt } from './step-prompts.js';
 import { resolveDeps, type ResolvedDeps, type StoreDeps } from './store-deps.js';
 import type {
   AppendOptions,
@@ -325,17 +325,17 @@ class SqliteThreadStore implements ThreadStore {
   }
 
   private insertTerms(threadId: ThreadId, events: readonly NewEvent[]): void {
-    for (const term of new Set(events.flatMap(searchTerms))) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) VALUES (?, ?)', term, threadId);
+    const terms = [...new Set(events.flatMap(searchTerms))];
+    if (terms.length > 0) this.run('INSERT OR IGNORE INTO thread_terms (term, thread_id) SELECT value, ? FROM json_each(?)', threadId, JSON.stringify(terms));
   }
 
-  private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string }>): void {
+  private insertPrompts(threadId: ThreadId, prompts: ReadonlyArray<{ seq: number; body: string; sha256: string }>): void {
     if (prompts.length === 0) return;
     const row = this.get('SELECT seq, sha256 FROM step_prompts WHERE thread_id = ? ORDER BY seq DESC LIMIT 1', threadId);
     const newest = row ? { seq: int(row, 'seq'), sha256: text(row, 'sha256') } : undefined;
     let previous = this.latestPrompts.body(threadId, newest) ?? lastPrompt(this.promptRows(threadId, Number.MAX_SAFE_INTEGER));
-    for (const { seq, body } of prompts) {
+    for (const { seq, body, sha256: hash } of prompts) {
       const delta = promptDelta(previous, body);
-      const hash = sha256(body);
       this.run('INSERT INTO step_prompts (thread_id, seq, prefix_length, tail, sha256) VALUES (?, ?, ?, ?, ?)', threadId, seq, delta.prefixLength, delta.tail, hash);
       this.latestPrompts.remember(threadId, seq, hash, body);
       previous = body;

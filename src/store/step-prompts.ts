@@ -10,6 +10,11 @@ export interface SentPrompt {
   eventId: EventId;
   /** The exact HTTP request body; never headers, which carry the provider key. */
   body: string;
+  /**
+   * The body's sha256 when the sender already hashed it (a long thread's body is ~190 KB): stored as given, and
+   * checked against the rebuilt body on every read, so a wrong one fails there rather than passing unnoticed.
+   */
+  sha256?: string;
 }
 
 export interface StoredPrompt {
@@ -82,14 +87,14 @@ export function lastPrompt(rows: readonly PromptRow[]): string {
 }
 
 /** Pairs each sent prompt with its stored event's seq, in seq order; a prompt for an event not appended is a bug. */
-export function promptsBySeq(prompts: readonly SentPrompt[] | undefined, stored: readonly ThreadEvent[]): Array<{ seq: number; body: string }> {
+export function promptsBySeq(prompts: readonly SentPrompt[] | undefined, stored: readonly ThreadEvent[]): Array<{ seq: number; body: string; sha256: string }> {
   if (prompts === undefined || prompts.length === 0) return [];
   const seqOf = new Map(stored.map((e) => [e.id, e.seq]));
   return prompts
     .map((p) => {
       const seq = seqOf.get(p.eventId);
       if (seq === undefined) throw new HardwayError('invalid_input', `a prompt names event ${p.eventId}, which this append does not hold`);
-      return { seq, body: p.body };
+      return { seq, body: p.body, sha256: p.sha256 ?? sha256(p.body) };
     })
     .sort((a, b) => a.seq - b.seq);
 }

@@ -24,6 +24,8 @@ export interface StoreHarness {
   openSibling(): Promise<ThreadStore>;
   /** Raw SQL against the database, for tampering with the cache. */
   exec(sql: string): Promise<void>;
+  /** Raw SQL read from the database, for checking what a store wrote. */
+  query(sql: string): Promise<Array<Record<string, unknown>>>;
   /** Runs `fn` and returns every statement the driver sent meanwhile (from any store on this backend). */
   trace<T>(fn: () => Promise<T>): Promise<Traced<T>>;
   /** Closes every store it opened and throws the database away. */
@@ -176,6 +178,17 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         await store.append(id, [step], { expectedSeq: 1, prompts: [{ eventId: step.id, body: prompts[0]! }] });
         await h.exec(`UPDATE step_prompts SET tail = 'tampered' WHERE thread_id = '${id}'`);
         await expect(store.stepPrompt(id, 2)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
+      });
+
+      it('keeps the hash the sender gave (no second hash of the body) and still checks it on read (#15 perf)', async () => {
+        const id = await newThread();
+        const [given, wrong] = [decided('list_teams'), decided('list_teams')];
+        await store.append(id, [given], { expectedSeq: 1, prompts: [{ eventId: given.id, body: prompts[0]!, sha256: sha(prompts[0]!) }] });
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[0], sha256: sha(prompts[0]!) });
+        // A hash that is not the body's is stored as given, so the read refuses the prompt instead of vouching for it.
+        await store.append(id, [wrong], { expectedSeq: 2, prompts: [{ eventId: wrong.id, body: prompts[1]!, sha256: sha('another body') }] });
+        await expect(store.stepPrompt(id, 3)).rejects.toSatisfy((e: unknown) => HardwayError.isInstance(e, 'invalid_state'));
+        expect(await store.stepPrompt(id, 2)).toMatchObject({ body: prompts[0] });
       });
 
       it('loading a thread never reads the prompts', async () => {
@@ -884,6 +897,30 @@ export function describeStoreContract(name: string, open: OpenHarness): void {
         expect(both.every((t) => fridge.includes(t.id))).toBe(true);
         expect((await listAll({ terms: queryTerms('ENG-9'), limit: 2 })).map((t) => t.id)).toContain(other);
       }, 60_000);
+
+      it('stores exactly the terms of its events in thread_terms, once each, for a create and for appends (#15 perf)', async () => {
+        const id = await newThread([said('email', 'Alex@Company.com', 'The fridge is empty, see ENG-42 and eng-42 (fridge!)')]);
+        await store.append(id, [reply('Fridge ENG-7 fixed?'), { id: ids.eventId(), type: 'escalated', at: at(), data: { guard: 'max_steps', reason: 'too many steps' } }], { expectedSeq: 1 });
+        await store.append(id, [said('email', 'alex@company.com', 'fridge again')], { expectedSeq: 3 });
+        const stored = (await h.query(`SELECT term, thread_id FROM thread_terms WHERE thread_id = '${id}'`)).map((row) => String(row.term)).toSorted();
+        // The terms the index held when each term was its own INSERT (pinned: searchTerms of each event, deduplicated).
+        expect(stored).toEqual(
+          [
+            'channel:email', 'channel:slack', 'event:escalated', 'from:alex@company.com', 'from:u024be7lh', 'issue:ENG-42', 'issue:ENG-7',
+            'w:again', 'w:and', 'w:empty', 'w:eng', 'w:fixed', 'w:fridge', 'w:is', 'w:see', 'w:the', 'w:42',
+          ].toSorted(),
+        );
+      });
+
+      it('writes the search terms of a create and of an append in one statement each, however many terms (#15 perf)', async () => {
+        const words = range(60).map((i) => `word${i}`).join(' ');
+        const termStatements = (traced: Traced<unknown>) => traced.statements.filter((s) => /insert\b[^;]*thread_terms/i.test(s.sql));
+        const created = await h.trace(() => newThread([said('email', 'alex@company.com', words)]));
+        expect(termStatements(created)).toHaveLength(1);
+        const appended = await h.trace(() => store.append(created.result, [reply(`more ${words} ENG-1`), said('sms', '+15550100', 'hello there')], { expectedSeq: 1 }));
+        expect(termStatements(appended)).toHaveLength(1);
+        expect((await listAll({ terms: queryTerms('word59 more hello ENG-1'), limit: 2 })).map((t) => t.id)).toEqual([created.result]);
+      });
 
       it('rebuildStatusCache indexes threads whose terms are missing (stored before the index existed)', async () => {
         const id = await newThread([said('email', 'alex@company.com', 'The fridge is empty')]);

@@ -46,6 +46,15 @@ describe.skipIf(!available)('PostgreSQL store', () => {
           await client.end();
         }
       },
+      query: async (sql) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          return (await client.query<Record<string, unknown>>(sql)).rows;
+        } finally {
+          await client.end();
+        }
+      },
       trace: tracePostgres,
       cleanup: async () => {
         await Promise.all(stores.map((store) => store.close()));

@@ -43,6 +43,14 @@ describeStoreContract('sqlite', async (deps) => {
         db.close();
       }
     },
+    query: async (sql) => {
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        return db.prepare(sql).all();
+      } finally {
+        db.close();
+      }
+    },
     trace: traceSqlite,
     cleanup: async () => {
       for (const store of stores) await store.close();
