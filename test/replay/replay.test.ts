@@ -17,7 +17,8 @@ import type { DivergenceReport } from '../../src/replay/divergence.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { threadPart } from '../loop/harness.js';
 import { startLinearDouble, type LinearDouble } from '../support/linear-double/linear-double.js';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { postgresForSuite } from '../support/postgres-suite.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
 
@@ -305,18 +306,11 @@ describe('hardway replay', () => {
 });
 
 describe.skipIf(!postgresAvailable())('replay on PostgreSQL', () => {
-  let postgres: TestPostgres | undefined;
-  beforeAll(async () => {
-    postgres = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await postgres?.stop();
-  });
+  const postgres = postgresForSuite();
 
   it('forks from the middle, runs in dry run, stores the fork’s prompts and reads its report again, as on SQLite', async () => {
-    if (postgres === undefined) throw new Error('PostgreSQL did not start');
     await c.close();
-    c = await openContainer(await postgres.createDatabase());
+    c = await openContainer(await postgres().createDatabase());
     expect(c.store.kind).toBe('postgres');
     const original = await originalThread();
     const sentBefore = mutationsSent();

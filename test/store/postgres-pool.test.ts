@@ -1,11 +1,12 @@
 // DATABASE_POOL_SIZE: how many PostgreSQL connections one process holds, whatever its load.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import type { ThreadId } from '../../src/core/ids.js';
 import { openStore } from '../../src/store/open-store.js';
 import { linearIntentsForEveryAgent } from '../support/human-intents.js';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { postgresForSuite } from '../support/postgres-suite.js';
 
 async function connectionsTo(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
@@ -27,17 +28,10 @@ describe('DATABASE_POOL_SIZE', () => {
 });
 
 describe.skipIf(!postgresAvailable())('DATABASE_POOL_SIZE on PostgreSQL', () => {
-  let server: TestPostgres | undefined;
-  beforeAll(async () => {
-    server = await startPostgres();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = postgresForSuite();
 
   it('40 threads created at once go through exactly the configured 3 connections', async () => {
-    if (server === undefined) throw new Error('PostgreSQL did not start');
-    const url = await server.createDatabase();
+    const url = await server().createDatabase();
     const config = readConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '3' });
     const store = await openStore({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, humanIntents: linearIntentsForEveryAgent });
     try {

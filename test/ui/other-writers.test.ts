@@ -11,7 +11,8 @@ import { openStore } from '../../src/store/open-store.js';
 import type { ThreadStore } from '../../src/store/thread-store.js';
 import { silentLogger } from '../../src/support/logger.js';
 import { linearIntentsForEveryAgent } from '../support/human-intents.js';
-import { postgresAvailable, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { postgresAvailable } from '../support/postgres.js';
+import { postgresForSuite } from '../support/postgres-suite.js';
 import { until } from '../schedule/manual-time.js';
 
 const message = (text: string) => ({ id: `evt_${text.replace(/\W/g, '')}_${Math.random().toString(36).slice(2)}` as never, at: new Date().toISOString(), type: 'message_received' as const, data: { channel: 'api', text } });
@@ -66,15 +67,6 @@ let files = 0;
 describeOtherWriters('SQLite file', async () => join(dir, `store-${++files}.sqlite`));
 
 describe.skipIf(!postgresAvailable())('on PostgreSQL', () => {
-  let postgres: TestPostgres | undefined;
-  beforeAll(async () => {
-    postgres = await startPostgres();
-  }, 60_000);
-  afterAll(async () => {
-    await postgres?.stop();
-  });
-  describeOtherWriters('PostgreSQL', async () => {
-    if (postgres === undefined) throw new Error('PostgreSQL did not start');
-    return postgres.createDatabase();
-  });
+  const postgres = postgresForSuite();
+  describeOtherWriters('PostgreSQL', () => postgres().createDatabase());
 });
