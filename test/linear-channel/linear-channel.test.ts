@@ -158,12 +158,13 @@ describe('an agent session in Linear', () => {
     expect(prompt).toContain('The fridge is empty');
     expect(prompt).toContain('Nobody restocked it since Monday.');
     expect(prompt).toContain('which teams could own this?');
-    // The action and the response are recorded as sent once the thread paused, each naming the activity posted.
+    // The thought (the answer to the opening), the action and the response are recorded as sent once the thread
+    // paused, each naming the activity posted.
     const events = (await c.store.load(threadId))?.events ?? [];
     const sent = events.flatMap((e) => (e.type === 'message_sent' ? [e.data] : []));
     const reported = sent.map((d) => events.find((e) => e.id === d.inResponseTo)?.type);
-    expect(reported).toEqual(['tool_succeeded', 'step_decided']);
-    expect(sent.map((d) => d.messageId)).toEqual([action?.id, response?.id]);
+    expect(reported).toEqual(['message_received', 'tool_succeeded', 'step_decided']);
+    expect(sent.map((d) => d.messageId)).toEqual([thought?.id, action?.id, response?.id]);
   });
 
   it('asks with an elicitation and resumes the same thread on the prompt that answers it', async () => {
@@ -253,7 +254,8 @@ describe('an agent session in Linear', () => {
     llm.script('not a step', 'still not a step');
     const threadId = await start(sessionId);
     await c.worker.drain();
-    expect((await c.store.load(threadId))?.events.at(-2)?.type).toBe('escalated');
+    const events = (await c.store.load(threadId))?.events ?? [];
+    expect(events.filter((e) => e.type !== 'message_sent').at(-1)?.type).toBe('escalated');
     expect(types(sessionId)).toEqual(['thought', 'error']);
     expect(String(linear.activities.bySession(sessionId).at(-1)?.content.body)).toContain('I need a person to take over');
   });
@@ -268,6 +270,27 @@ describe('an agent session in Linear', () => {
     await c.worker.drain();
     expect(types(sessionId)).toEqual(['thought', 'action', 'response']);
     expect(linear.requests.filter((r) => r.operationName === 'AgentActivityCreate' && r.status === 503)).toHaveLength(4);
+  });
+
+  it('a first thought Linear refused at the start is posted before the first action once the thread runs, once', async () => {
+    const sessionId = randomUUID();
+    const mark = linear.requests.length;
+    // Linear is down for the thought right after the webhook (its first attempt and three retries)...
+    for (let i = 0; i < 4; i++) linear.faults.next({ kind: 'status', status: 503, operation: 'AgentActivityCreate' });
+    llm.script({ intent: 'list_teams' }, { intent: 'request_more_information', message: 'Which of these teams?' });
+    const threadId = await start(sessionId);
+    await c.worker.drain();
+    // ...and back by the time the thread runs: the thought comes first, then the rest, each shown once.
+    expect(types(sessionId)).toEqual(['thought', 'action', 'elicitation']);
+    expect(linear.requests.slice(mark).filter((r) => r.operationName === 'AgentActivityCreate' && r.status === 503)).toHaveLength(4);
+    const events = (await c.store.load(threadId))?.events ?? [];
+    const thought = linear.activities.bySession(sessionId)[0];
+    expect(events.filter((e) => e.type === 'message_sent' && e.data.messageId === thought?.id)).toHaveLength(1);
+    // The next pause posts no thought again: it is recorded.
+    await post(prompted(sessionId, ALEX, { body: 'Operations' }));
+    llm.script({ intent: 'done_for_now', message: 'Operations then.' });
+    await c.worker.drain();
+    expect(types(sessionId)).toEqual(['thought', 'action', 'elicitation', 'response']);
   });
 
   it('retries an activity whose answer was lost with the same id: Linear shows it once', async () => {

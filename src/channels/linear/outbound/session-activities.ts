@@ -3,9 +3,10 @@
 // `action` per tool step as the worker stores it, and, when the thread pauses, what it owes the person.
 //
 // Each activity's id is derived from what it reports (the event id, or the session for the first thought), so a
-// post retried after a crash or a lost answer cannot show twice. Every activity but the first thought is recorded as
-// `message_sent` once the thread pauses (not while it runs: the worker's next append would conflict with ours); so an
-// action a crash or an outage kept from Linear is posted then, and the worker's sweep retries what is still owed.
+// post retried after a crash or a lost answer cannot show twice. Every activity is recorded as `message_sent` once
+// the thread pauses (not while it runs: the worker's next append would conflict with ours), the first thought as the
+// answer to the opening message; so a thought or action a crash or an outage kept from Linear is posted then (the
+// thought first, before the run's first action), and the worker's sweep retries what is still owed.
 import type { EventOf, MessageSent, NewEvent, ThreadEvent } from '../../../core/events.js';
 import type { Clock, IdSource, ThreadId } from '../../../core/ids.js';
 import type { JsonObject } from '../../../core/json.js';
@@ -42,6 +43,7 @@ export interface SessionActivities extends BackgroundSource {
 }
 
 const activityId = (key: string): string => idempotentId('activity', key);
+const thoughtId = (sessionId: string): string => activityId(`${sessionId}:thought`);
 
 export function createSessionActivities(deps: SessionActivitiesDeps): SessionActivities {
   const { store, logger } = deps;
@@ -63,6 +65,17 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     logger.info({ sessionId, activityId: id, type: content.type, result }, 'linear activity posted');
   }
 
+  const thoughtRecorded = (thread: Thread): boolean =>
+    thread.events.some((e) => e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL && e.data.inResponseTo === thread.events[0]?.id);
+
+  /** The first thought, unless this process posted it or the thread recorded it: it must come before anything else. */
+  async function ensureThought(thread: Thread, sessionId: string): Promise<void> {
+    const id = thoughtId(sessionId);
+    if (postedLive.has(id) || thoughtRecorded(thread)) return;
+    await post(sessionId, id, { type: 'thought', body: STARTED_THOUGHT });
+    postedLive.add(id);
+  }
+
   function argsOf(thread: Thread, callId: string): JsonObject | undefined {
     const decided = thread.events.find((e) => e.type === 'step_decided' && e.data.callId === callId);
     return decided?.type === 'step_decided' ? decided.data.args : undefined;
@@ -72,6 +85,7 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     const thread = await store.load(threadId);
     const sessionId = sessionIdOf(thread?.events[0]);
     if (thread === undefined || sessionId === undefined) return;
+    await ensureThought(thread, sessionId);
     for (const event of outcomes) {
       const content = actionContent(event, argsOf(thread, event.data.callId));
       if (content === undefined) continue;
@@ -93,6 +107,11 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     if (sessionId === undefined) return;
     const recorded = new Set(thread.events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL ? [e.data.inResponseTo] : [])));
     const actions: NewEvent[] = [];
+    const opening = thread.events[0];
+    if (opening !== undefined && !recorded.has(opening.id)) {
+      await ensureThought(thread, sessionId);
+      actions.push(sent(sessionId, opening, thoughtId(sessionId)));
+    }
     for (const event of thread.events) {
       if ((event.type !== 'tool_succeeded' && event.type !== 'tool_failed') || recorded.has(event.id)) continue;
       const id = activityId(event.id);
@@ -122,7 +141,10 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
 
   return {
     started(threadId, sessionId) {
-      inBackground(threadId, 'thought', () => post(sessionId, activityId(`${sessionId}:thought`), { type: 'thought', body: STARTED_THOUGHT }));
+      inBackground(threadId, 'thought', async () => {
+        await post(sessionId, thoughtId(sessionId), { type: 'thought', body: STARTED_THOUGHT });
+        postedLive.add(thoughtId(sessionId));
+      });
     },
     observer: {
       appended(threadId, events) {
