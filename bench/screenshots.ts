@@ -12,10 +12,9 @@ import { startBrowser } from '../test/support/browser.js';
 import { stubModelEnv } from '../test/support/stub-container.js';
 import { startStubLlm } from '../test/support/stub-llm.js';
 import { testWorkspace } from '../test/support/workspace.js';
+import { SEED_REQUEST, seedRecoveryReplies } from '../test/support/seed-recovery.js';
 
 const TOKEN = 'screenshots-token-0123456789';
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
 const out = new URL('../docs/screenshots/', import.meta.url);
 mkdirSync(out, { recursive: true });
 
@@ -37,14 +36,8 @@ try {
     await c.worker.drain();
     return id;
   };
-  const title = 'Restock fridges with tasty beers';
-  llm.script(
-    { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: 'team_supply_maintenance', assignee_id: AUSTIN } },
-    { intent: 'list_teams' },
-    { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: OPS, assignee_id: AUSTIN } },
-    { intent: 'done_for_now', message: 'Created the issue for Austin.' },
-  );
-  await launch([message('email', 'alex@company.com', 'Can you make a new issue for Austin to restock the fridges with tasty beers?')]);
+  llm.script(...seedRecoveryReplies());
+  await launch([message('email', 'alex@company.com', SEED_REQUEST)]);
   llm.script({ intent: 'request_more_information', message: 'Which team should own the printer?' });
   await launch([message('slack', 'U024BE7LH', 'the printer on floor 2 is jammed again')]);
   const team = (await c.linear.listTeams())[0];

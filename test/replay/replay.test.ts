@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/app/config.js';
 import { createContainer, type Container } from '../../src/app/container.js';
-import { emailMessage } from '../../src/channels/email/email-received.js';
 import { replayInTerminal } from '../../src/cli/replay.js';
 import type { ThreadEvent } from '../../src/core/events.js';
-import { randomIds, type ThreadId } from '../../src/core/ids.js';
+import type { ThreadId } from '../../src/core/ids.js';
 import type { Thread } from '../../src/core/thread.js';
 import { createLocalWorkspace, type LocalWorkspace } from '../../src/linear/local-workspace/local-workspace.js';
 import { createSdkLinear } from '../../src/linear/sdk-adapter.js';
@@ -21,9 +20,8 @@ import { postgresAvailable } from '../support/postgres.js';
 import { postgresForSuite } from '../support/postgres-suite.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { seedFile } from '../support/workspace.js';
+import { AUSTIN, OPS, emailThread as openEmailThread } from '../support/seed-recovery.js';
 
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
 const MUTATIONS = new Set(['IssueCreate', 'IssueUpdate', 'CommentCreate']);
 
 let llm: StubLlm;
@@ -75,33 +73,7 @@ const mutationsSent = () => linear.operations().filter((op) => op !== null && MU
 const issuesTitled = (title: string) => workspace.searchIssues({ query: title, limit: 50 }).then((all) => all.filter((i) => i.title === title));
 const load = async (id: ThreadId): Promise<Thread> => c.service.load(id);
 
-async function emailThread(body: string): Promise<ThreadId> {
-  const id = randomIds.threadId();
-  await c.store.create({
-    id,
-    agent: 'linear-assistant',
-    events: [
-      {
-        id: randomIds.eventId(),
-        at: new Date().toISOString(),
-        type: 'message_received',
-        data: emailMessage({
-          from: { address: 'alex@company.com', name: 'Alex Morgan' },
-          to: [{ address: 'assistant@company.com' }],
-          cc: [],
-          subject: 'Fridges',
-          body,
-          fullBody: body,
-          messageId: '<m1@company.com>',
-          references: [],
-          previousThread: [],
-          attachments: [],
-        }),
-      },
-    ],
-  });
-  return id;
-}
+const emailThread = (body: string): Promise<ThreadId> => openEmailThread(c.store, body);
 
 /** The original: search, create the issue, answer. Returns it with the seq of the search's result (the middle). */
 async function originalThread(): Promise<{ id: ThreadId; middle: number; events: readonly ThreadEvent[] }> {

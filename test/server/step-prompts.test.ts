@@ -7,12 +7,10 @@ import { stepPrompt } from '../../src/server/schemas.js';
 import { openApiDocument } from '../../src/server/openapi.js';
 import { startStubContainer } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
+import { SEED_REQUEST, seedRecoveryReplies } from '../support/seed-recovery.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
-const title = 'Restock fridges with tasty beers';
 let llm: StubLlm;
 let c: Container | undefined;
 
@@ -31,13 +29,8 @@ const modelSteps = (events: readonly ThreadEvent[]): ThreadEvent[] =>
 /** The seed's recovery scenario: a bad team id, list_teams, the right create, done — four model steps. */
 async function seedScenario(): Promise<{ threadId: string; steps: ThreadEvent[] }> {
   c = await startStubContainer(llm, { API_TOKEN: TOKEN });
-  llm.script(
-    { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: 'team_supply_maintenance', assignee_id: AUSTIN } },
-    { intent: 'list_teams' },
-    { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: OPS, assignee_id: AUSTIN } },
-    { intent: 'done_for_now', message: 'Created the issue for Austin.' },
-  );
-  const message = 'Can you make a new issue for Austin to restock the fridges with tasty beers?';
+  llm.script(...seedRecoveryReplies());
+  const message = SEED_REQUEST;
   const launched = await c.app.request('/v1/threads', { method: 'POST', headers: auth, body: JSON.stringify({ message }) });
   const { thread_id } = (await launched.json()) as { thread_id: string };
   await c.worker.drain();

@@ -12,10 +12,9 @@ import { browserAvailable, startBrowser } from '../support/browser.js';
 import { startStubContainer } from '../support/stub-container.js';
 import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { serveInspector, type Served } from './inspector-http.js';
+import { SEED_REQUEST, seedRecoveryReplies } from '../support/seed-recovery.js';
 
 const TOKEN = 'ui-test-token-0123456789abcdef';
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
 const available = browserAvailable();
 let llm: StubLlm;
 let browser: Browser | undefined;
@@ -95,14 +94,8 @@ async function pendingClose(): Promise<ThreadId> {
 describe.skipIf(!available)('the inspector in Chromium', () => {
   it('logs in by keyboard, filters, opens a thread and shows step 3’s prompt byte for byte as the model received it', async () => {
     const p = await start();
-    const title = 'Restock fridges with tasty beers';
-    llm.script(
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: 'team_supply_maintenance', assignee_id: AUSTIN } },
-      { intent: 'list_teams' },
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: OPS, assignee_id: AUSTIN } },
-      { intent: 'done_for_now', message: 'Created the issue for Austin.' },
-    );
-    const id = await launch([message('alex@company.com', 'Can you make a new issue for Austin to restock the fridges with tasty beers?')]);
+    llm.script(...seedRecoveryReplies());
+    const id = await launch([message('alex@company.com', SEED_REQUEST)]);
     // Failed already, so the worker leaves it and the scripted steps all go to the thread under test.
     await launch([message('sam@company.com', 'the printer is jammed'), { id: randomIds.eventId(), at: new Date().toISOString(), type: 'thread_failed', data: { reason: 'no model' } }]);
     await c!.worker.drain();

@@ -9,10 +9,9 @@ import { startStubLlm, type StubLlm } from '../support/stub-llm.js';
 import { generateSignedCookie } from 'hono/cookie';
 import { cookieKey, SESSION_COOKIE } from '../../src/server/ui/session.js';
 import { serveInspector, sessionCookie, unescapeHtml, type Served } from './inspector-http.js';
+import { SEED_REQUEST, seedRecoveryReplies } from '../support/seed-recovery.js';
 
 const TOKEN = 'ui-test-token-0123456789abcdef';
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
 let llm: StubLlm;
 let c: Container | undefined;
 let web: Served | undefined;
@@ -177,14 +176,8 @@ describe('thread page', () => {
   it('shows every event with channel and time, each model step’s usage, and step 3’s exact prompt as the model received it', async () => {
     const w = await start();
     const cookie = await login(w);
-    const title = 'Restock fridges with tasty beers';
-    llm.script(
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: 'team_supply_maintenance', assignee_id: AUSTIN } },
-      { intent: 'list_teams' },
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: OPS, assignee_id: AUSTIN } },
-      { intent: 'done_for_now', message: 'Created the issue for Austin.' },
-    );
-    const id = await thread([message('email', 'alex@company.com', 'Can you make a new issue for Austin to restock the fridges with tasty beers?')]);
+    llm.script(...seedRecoveryReplies());
+    const id = await thread([message('email', 'alex@company.com', SEED_REQUEST)]);
     await c!.worker.drain();
     const events = (await c!.store.load(id))!.events;
     const steps = events.filter((e) => e.type === 'step_decided' && e.data.origin === 'model');

@@ -5,17 +5,14 @@ import { readConfig } from '../../../src/app/config.js';
 import { createContainer, type Container } from '../../../src/app/container.js';
 import { silentLogger } from '../../../src/support/logger.js';
 import type { ThreadId } from '../../../src/core/ids.js';
-import { randomIds } from '../../../src/core/ids.js';
 import { createLocalWorkspace, type LocalWorkspace } from '../../../src/linear/local-workspace/local-workspace.js';
 import { createSdkLinear } from '../../../src/linear/sdk-adapter.js';
 import { startLinearDouble, type LinearDouble } from '../../support/linear-double/linear-double.js';
 import { startStubLlm, type StubLlm } from '../../support/stub-llm.js';
 import { seedFile } from '../../support/workspace.js';
 import { threadPart } from '../../loop/harness.js';
-import { emailMessage } from '../../../src/channels/email/email-received.js';
+import { AUSTIN, OPS, SEED_REQUEST, SEED_TITLE, seedRecoveryReplies, emailThread as openEmailThread } from '../../support/seed-recovery.js';
 
-const OPS = 'b511db11-63a9-4ebf-9fb1-54cf83124cbd';
-const AUSTIN = 'a4a754ef-677f-434d-91e8-79495f65740d';
 const SARAH = '00ec466f-317e-4fb3-80f9-74ce95f44e8f';
 
 let llm: StubLlm;
@@ -47,33 +44,7 @@ afterEach(async () => {
   workspace.close();
 });
 
-async function emailThread(body: string): Promise<ThreadId> {
-  const id = randomIds.threadId();
-  await c.store.create({
-    id,
-    agent: 'linear-assistant',
-    events: [
-      {
-        id: randomIds.eventId(),
-        at: new Date().toISOString(),
-        type: 'message_received',
-        data: emailMessage({
-          from: { address: 'alex@company.com', name: 'Alex Morgan' },
-          to: [{ address: 'assistant@company.com' }],
-          cc: [],
-          subject: 'Fridges',
-          body,
-          fullBody: body,
-          messageId: '<m1@company.com>',
-          references: [],
-          previousThread: [],
-          attachments: [],
-        }),
-      },
-    ],
-  });
-  return id;
-}
+const emailThread = (body: string): Promise<ThreadId> => openEmailThread(c.store, body);
 
 const status = async (id: ThreadId) => (await c.service.load(id)).events;
 const prompt = (n: number) => threadPart(llm.requests[n]?.prompt ?? '');
@@ -81,14 +52,9 @@ const issuesTitled = (title: string) => workspace.searchIssues({ query: title, l
 
 describe('the seed’s recovery scenario', () => {
   it('bad team id → Linear’s INVALID_INPUT in the context → list_teams → create with the right UUID → one issue for Austin', async () => {
-    const title = 'Restock fridges with tasty beers';
-    llm.script(
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: 'team_supply_maintenance', assignee_id: AUSTIN } },
-      { intent: 'list_teams' },
-      { intent: 'create_issue', issue: { title, description: 'Austin is requested to restock the fridges.', team_id: OPS, assignee_id: AUSTIN } },
-      { intent: 'done_for_now', message: 'Created the issue for Austin.' },
-    );
-    const id = await emailThread('Can you make a new issue for Austin to restock the fridges with tasty beers?');
+    const title = SEED_TITLE;
+    llm.script(...seedRecoveryReplies());
+    const id = await emailThread(SEED_REQUEST);
     await c.worker.drain();
 
     const events = await status(id);
