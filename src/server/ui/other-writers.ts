@@ -34,24 +34,20 @@ export function watchOtherWriters(store: Pick<ThreadStore, 'list'>, changes: Thr
     seen = now;
   }
 
-  function schedule(): void {
-    timer = setTimeout(() => {
-      looking = look()
-        .catch((error: unknown) => options.logger.warn({ err: error }, 'reading what other processes wrote failed; trying again'))
-        .finally(() => {
-          if (running) schedule();
-        });
-    }, intervalMs);
+  /** A look, then the next one `intervalMs` after it ended, until stopped. */
+  function lookThenWait(): void {
+    looking = look()
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'reading what other processes wrote failed; trying again'))
+      .finally(() => {
+        if (running) timer = setTimeout(lookThenWait, intervalMs);
+      });
   }
 
   return {
     start() {
       if (running) return;
       running = true;
-      looking = look().catch((error: unknown) => options.logger.warn({ err: error }, 'reading what other processes wrote failed; trying again'));
-      void looking.finally(() => {
-        if (running) schedule();
-      });
+      lookThenWait();
     },
     async stop() {
       running = false;

@@ -65,13 +65,15 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     logger.info({ sessionId, activityId: id, type: content.type, result }, 'linear activity posted');
   }
 
-  const thoughtRecorded = (thread: Thread): boolean =>
-    thread.events.some((e) => e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL && e.data.inResponseTo === thread.events[0]?.id);
+  /** The Linear activities a thread recorded as sent, by the event each answers (the opening, for the first thought). */
+  const recordedOf = (thread: Thread): Set<string> =>
+    new Set(thread.events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL ? [e.data.inResponseTo] : [])));
 
   /** The first thought, unless this process posted it or the thread recorded it: it must come before anything else. */
-  async function ensureThought(thread: Thread, sessionId: string): Promise<void> {
+  async function ensureThought(thread: Thread, sessionId: string, recorded: ReadonlySet<string>): Promise<void> {
     const id = thoughtId(sessionId);
-    if (postedLive.has(id) || thoughtRecorded(thread)) return;
+    const opening = thread.events[0];
+    if (postedLive.has(id) || opening === undefined || recorded.has(opening.id)) return;
     await post(sessionId, id, { type: 'thought', body: STARTED_THOUGHT });
     postedLive.add(id);
   }
@@ -85,7 +87,7 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     const thread = await store.load(threadId);
     const sessionId = sessionIdOf(thread?.events[0]);
     if (thread === undefined || sessionId === undefined) return;
-    await ensureThought(thread, sessionId);
+    await ensureThought(thread, sessionId, recordedOf(thread));
     for (const event of outcomes) {
       const content = actionContent(event, argsOf(thread, event.data.callId));
       if (content === undefined) continue;
@@ -105,11 +107,11 @@ export function createSessionActivities(deps: SessionActivitiesDeps): SessionAct
     if (thread === undefined) return;
     const sessionId = sessionIdOf(thread.events[0]);
     if (sessionId === undefined) return;
-    const recorded = new Set(thread.events.flatMap((e) => (e.type === 'message_sent' && e.data.channel === LINEAR_CHANNEL ? [e.data.inResponseTo] : [])));
+    const recorded = recordedOf(thread);
     const actions: NewEvent[] = [];
     const opening = thread.events[0];
     if (opening !== undefined && !recorded.has(opening.id)) {
-      await ensureThought(thread, sessionId);
+      await ensureThought(thread, sessionId, recorded);
       actions.push(sent(sessionId, opening, thoughtId(sessionId)));
     }
     for (const event of thread.events) {
