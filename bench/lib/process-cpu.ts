@@ -1,15 +1,8 @@
 // CPU time of processes by /proc (Linux): a process group (a `hardway serve` and whatever it spawned) or a process
 // and its children (a PostgreSQL postmaster and its backends), so a figure can say what each part costs.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  pgrp: number;
-  /** utime + stime, in clock ticks. */
-  ticks: number;
-}
+import { readdirSync } from 'node:fs';
+import { procStat, type ProcStat } from '../../test/support/proc-stat.js';
 
 let ticksPerSecond: number | undefined;
 
@@ -24,24 +17,12 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-function readStat(pid: string): ProcStat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined; // it ended
-  }
-  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid: Number(pid), ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
-}
-
-function allStats(): ProcStat[] {
-  const out: ProcStat[] = [];
+function allStats(): Array<ProcStat & { pid: number }> {
+  const out: Array<ProcStat & { pid: number }> = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const s = readStat(name);
-    if (s !== undefined) out.push(s);
+    const s = procStat(name);
+    if (s !== undefined) out.push({ ...s, pid: Number(name) });
   }
   return out;
 }

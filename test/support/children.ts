@@ -8,6 +8,7 @@ import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { procStat } from './proc-stat.js';
 
 /** Set by test/support/global-setup.ts: every started group is also written there, for the run's last check. */
 export const registryDirEnv = 'HARDWAY_TEST_CHILDREN_DIR';
@@ -22,24 +23,6 @@ export interface Group {
 
 const started = new Map<number, Group>();
 
-interface Stat {
-  state: string;
-  pgrp: number;
-  start: string;
-}
-
-function stat(pid: number | string): Stat | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined; // it ended
-  }
-  // "pid (comm) state ppid pgrp … starttime(22) …": comm may hold spaces and parentheses, so split after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]), start: fields[19] ?? '' };
-}
-
 /** `spawn`, detached into a new process group whose id is the child's pid, and registered. */
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions & { stdio: ['pipe', 'pipe', 'pipe'] }): ChildProcessWithoutNullStreams;
 export function spawnOwned(command: string, args: readonly string[], options: SpawnOptions & { stdio: ['ignore', 'pipe', 'pipe'] }): ChildProcessByStdio<null, Readable, Readable>;
@@ -49,7 +32,7 @@ export function spawnOwned(command: string, args: readonly string[], options: Sp
   const pid = child.pid;
   if (pid === undefined) return child; // spawn failed: the 'error' event says why, and there is no group to stop
   // Not yet reaped (that happens on a later turn of the event loop), so its stat is there even if it already ended.
-  const start = stat(pid)?.start ?? '';
+  const start = procStat(pid)?.start ?? '';
   // One line per group in the registry file: an argument may hold newlines (a `node -e` script).
   const what = [command, ...args].join(' ').replace(/\s+/g, ' ').slice(0, 200);
   started.set(pid, { pgid: pid, start, what });
@@ -70,12 +53,12 @@ export function groupOf(child: ChildProcess): Group | undefined {
 export function liveInGroup(group: Pick<Group, 'pgid' | 'start'>): number[] {
   const { pgid } = group;
   if (!Number.isInteger(pgid) || pgid <= 1) return []; // kernel threads are in group 0: never ours
-  const leader = stat(pgid);
+  const leader = procStat(pgid);
   if (leader && leader.start !== group.start) return []; // the id was reused: not our group
   const live: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const s = stat(entry);
+    const s = procStat(entry);
     if (s && s.pgrp === pgid && s.state !== 'Z') live.push(Number(entry));
   }
   return live;
